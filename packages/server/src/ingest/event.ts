@@ -1,0 +1,138 @@
+/**
+ * The normalised Event: every parser turns a line into this shape once, at the edge, and everything
+ * downstream (store, detection, API, console) works on it. Field names follow the seed's data model
+ * (`seeds/vigilance-x-data-models.md`), plus `site`, `source_type`, `sender` and a few links.
+ */
+
+export const LOG_TYPES = ["WAF", "IPS", "ATP", "Anti-Virus", "Firewall", "VPN"] as const;
+export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export const ACTIONS = ["allow", "drop", "reject", "quarantine"] as const;
+
+export type Severity = (typeof SEVERITIES)[number];
+/** `""` when the log says nothing about what was done. */
+export type EventAction = (typeof ACTIONS)[number] | "";
+
+/** Which parser produced the event. `unknown` = no parser recognised the line; it is kept raw. */
+export type SourceType =
+  | "sophos"
+  | "modsecurity"
+  | "nginx"
+  | "apache"
+  | "sshd"
+  | "rfc5424"
+  | "cef"
+  | "json"
+  | "http"
+  | "unknown";
+
+export interface Event {
+  event_id: string; // UUIDv7
+  /** Milliseconds since the Unix epoch, UTC. */
+  timestamp: number;
+  site: string;
+  source_type: SourceType;
+  /** Who sent it: the syslog peer address, or the API key's name for HTTP ingest. */
+  sender: string;
+
+  // Classification
+  log_type: string; // one of LOG_TYPES, or the source's own type kept as given (e.g. "Event", "Heartbeat", "SSH")
+  category: string;
+  sub_category: string;
+  severity: Severity;
+  mitre_technique: string;
+
+  // Network (IPv4 or IPv6 as text; "" when absent)
+  src_ip: string;
+  dst_ip: string;
+  src_port: number;
+  dst_port: number;
+  protocol: string;
+
+  // Action
+  action: EventAction;
+  rule_id: string;
+  rule_name: string;
+
+  // Context
+  hostname: string;
+  user_name: string;
+  url: string;
+  http_method: string;
+  http_status: number;
+  user_agent: string;
+
+  // Geo (filled by enrichment, from src_ip)
+  geo_country: string; // ISO 3166-1 alpha-2
+  geo_city: string;
+  geo_asn: number;
+  geo_org: string;
+  geo_lat: number;
+  geo_lon: number;
+
+  // Message
+  message: string;
+  reason: string;
+  /** The line exactly as received (after the syslog header was read), never truncated. */
+  raw_log: string;
+
+  // ModSecurity enrichment; `unique_id` links the event to its rows in `modsec_logs`.
+  modsec_rule_ids: string[];
+  modsec_messages: string[];
+  unique_id: string;
+
+  // Source metadata
+  sophos_id: string; // Sophos log_id
+  device_serial: string; // firewall serial / device id when the log carries one
+  /** Why the parser could not read the line fully; "" when it could. */
+  parse_error: string;
+}
+
+/** What a parser returns: the fields it found. The normaliser fills the rest with defaults. */
+export type EventDraft = Partial<Omit<Event, "event_id" | "site" | "sender">> & {
+  source_type: SourceType;
+  raw_log: string;
+};
+
+/** One ModSecurity rule hit, a row of `modsec_logs` (seed ModSecLog). */
+export interface ModSecRow {
+  id: string; // UUIDv7
+  timestamp: number; // ms since epoch, UTC
+  site: string;
+  unique_id: string;
+  src_ip: string;
+  src_port: number;
+  hostname: string;
+  uri: string;
+  rule_id: string;
+  rule_file: string;
+  rule_msg: string;
+  rule_severity: string; // CRITICAL, WARNING, NOTICE, ...
+  rule_data: string;
+  crs_version: string;
+  paranoia_level: number;
+  attack_type: string; // sql, xss, lfi, rfi, rce, protocol, ...
+  anomaly_score: number;
+  total_score: number;
+  is_blocking: boolean; // rule 949110 (or 959100/980130 style blocking evaluation)
+  tags: string[];
+  raw_log: string;
+}
+
+export type ModSecDraft = Partial<Omit<ModSecRow, "id" | "site">> & { raw_log: string };
+
+/** Context a parser may need: when the line arrived and the sender's configured time zone. */
+export interface ParseContext {
+  /** ms since epoch, UTC: used when the line carries no usable time. */
+  receivedAt: number;
+  /** IANA zone of the sender (e.g. "Europe/Paris"), used when the line's own time has no offset. */
+  timezone: string;
+}
+
+export interface ParseResult {
+  /** Absent only when the line is a pure ModSecurity rule row that belongs to another request's event. */
+  event?: EventDraft;
+  modsec?: ModSecDraft[];
+}
+
+/** A parser: pure, no I/O. Returns null when the line is not in its format. */
+export type Parser = (line: string, ctx: ParseContext) => ParseResult | null;
