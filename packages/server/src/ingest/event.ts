@@ -120,12 +120,29 @@ export interface ModSecRow {
 
 export type ModSecDraft = Partial<Omit<ModSecRow, "id" | "site">> & { raw_log: string };
 
-/** Context a parser may need: when the line arrived and the sender's configured time zone. */
+/** What the syslog header said (RFC 3164 or RFC 5424), when the line came over syslog. */
+export interface SyslogMeta {
+  facility: number | null;
+  /** Syslog severity 0 (emerg) .. 7 (debug) from PRI; null when the line had no PRI. */
+  severity: number | null;
+  /** Header time as ms since epoch UTC, resolved with the sender's zone when the header had none. */
+  timestamp: number | null;
+  hostname: string;
+  appName: string;
+  procId: string;
+  msgId: string;
+  /** RFC 5424 structured data: SD-ID → (param → value). */
+  structuredData: Record<string, Record<string, string>>;
+}
+
+/** Context a parser may need: when the line arrived, the sender's time zone, the syslog header. */
 export interface ParseContext {
   /** ms since epoch, UTC: used when the line carries no usable time. */
   receivedAt: number;
   /** IANA zone of the sender (e.g. "Europe/Paris"), used when the line's own time has no offset. */
   timezone: string;
+  /** Present when the line arrived over syslog; parsers may use appName as a hint and the time as a fallback. */
+  syslog?: SyslogMeta;
 }
 
 export interface ParseResult {
