@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+const noFile = { VIGIL_CONFIG: undefined } as NodeJS.ProcessEnv;
+
+describe("configuration", () => {
+  it("has working defaults: HTTP 8080, syslog 5514, embedded stores under ./data", () => {
+    const c = loadConfig({ ...noFile });
+    expect(c.http.port).toBe(8080);
+    expect(c.syslog.port).toBe(5514);
+    expect(c.dataDir).toMatch(/data$/);
+    expect(c.clickhouseUrl).toBeNull();
+    expect(c.databaseUrl).toBeNull();
+    expect(c.retention).toEqual({ eventsDays: 30, modsecDays: 30 });
+  });
+
+  it("names every bad value in one message", () => {
+    const bad = () =>
+      loadConfig({
+        VIGIL_HTTP_PORT: "eighty",
+        VIGIL_SYSLOG_PORT: "70000",
+        VIGIL_CLICKHOUSE_URL: "ftp://x",
+        VIGIL_ADMIN_PASSWORD: "short",
+        VIGIL_DEFAULT_TIMEZONE: "Mars/Olympus",
+      });
+    expect(bad).toThrow(ConfigError);
+    try {
+      bad();
+    } catch (err) {
+      const msg = (err as Error).message;
+      expect(msg).toContain('VIGIL_HTTP_PORT="eighty"');
+      expect(msg).toContain('VIGIL_SYSLOG_PORT="70000"');
+      expect(msg).toContain("VIGIL_CLICKHOUSE_URL");
+      expect(msg).toContain("VIGIL_ADMIN_PASSWORD");
+      expect(msg).toContain("Mars/Olympus");
+    }
+  });
+
+  it("reads vigil.yaml and lets the environment override it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vigil-config-"));
+    const file = join(dir, "vigil.yaml");
+    writeFileSync(file, "http:\n  port: 9000\nsyslog:\n  port: 1514\nretention:\n  events_days: 7\n");
+    const c = loadConfig({ VIGIL_CONFIG: file, VIGIL_SYSLOG_PORT: "2514" });
+    expect(c.http.port).toBe(9000);
+    expect(c.syslog.port).toBe(2514);
+    expect(c.retention.eventsDays).toBe(7);
+  });
+
+  it("says where a bad file value came from", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vigil-config-"));
+    const file = join(dir, "vigil.yaml");
+    writeFileSync(file, "retention:\n  events_days: -1\n");
+    expect(() => loadConfig({ VIGIL_CONFIG: file })).toThrow(/vigil\.yaml: retention\.events_days/);
+  });
+});

@@ -1,0 +1,224 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { isValidTimeZone } from "../ingest/time.js";
+
+/**
+ * Typed configuration from environment variables and an optional `vigil.yaml`, validated at start.
+ * Environment wins over the file. A bad value stops the start with a message naming the setting.
+ */
+export interface VigilConfig {
+  dataDir: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+  http: { host: string; port: number; publicUrl: string };
+  syslog: {
+    host: string;
+    port: number;
+    tlsPort: number;
+    tlsCert: string | null;
+    tlsKey: string | null;
+    /** Accept syslog only from senders registered in Sources. */
+    registeredOnly: boolean;
+    maxMessageBytes: number;
+  };
+  clickhouseUrl: string | null;
+  databaseUrl: string | null;
+  adminPassword: string | null;
+  retention: { eventsDays: number; modsecDays: number };
+  geo: { cityDbPath: string | null };
+  defaultTimezone: string;
+  ingest: { batchSize: number; flushIntervalMs: number; maxQueued: number };
+  webDir: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+interface Setting {
+  env: string;
+  /** Dotted path in vigil.yaml. */
+  yaml: string;
+}
+
+type Source = { env: NodeJS.ProcessEnv; file: Record<string, unknown>; fileName: string | null };
+
+function fromFile(file: Record<string, unknown>, path: string): unknown {
+  let node: unknown = file;
+  for (const key of path.split(".")) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly src: Source) {}
+
+  private raw(s: Setting): { value: string | undefined; where: string } {
+    const env = this.src.env[s.env];
+    if (env !== undefined && env !== "") return { value: env, where: s.env };
+    const v = fromFile(this.src.file, s.yaml);
+    if (v === undefined || v === null) return { value: undefined, where: s.env };
+    return { value: String(v), where: `${this.src.fileName}: ${s.yaml}` };
+  }
+
+  string(s: Setting, fallback: string): string {
+    return this.raw(s).value ?? fallback;
+  }
+
+  optional(s: Setting): string | null {
+    return this.raw(s).value ?? null;
+  }
+
+  int(s: Setting, fallback: number, min: number, max: number): number {
+    const { value, where } = this.raw(s);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${where}="${value}" must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(s: Setting, fallback: boolean): boolean {
+    const { value, where } = this.raw(s);
+    if (value === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(value)) return true;
+    if (/^(0|false|no|off)$/i.test(value)) return false;
+    this.problems.push(`${where}="${value}" must be true or false`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(s: Setting, fallback: T, allowed: readonly T[]): T {
+    const { value, where } = this.raw(s);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${where}="${value}" must be one of ${allowed.join(", ")}`);
+    return fallback;
+  }
+
+  url(s: Setting, protocols: readonly string[]): string | null {
+    const { value, where } = this.raw(s);
+    if (value === undefined) return null;
+    try {
+      const u = new URL(value);
+      if (!protocols.includes(u.protocol)) throw new Error("protocol");
+      return value;
+    } catch {
+      this.problems.push(
+        `${where} must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+      );
+      return null;
+    }
+  }
+}
+
+const S = (env: string, yaml: string): Setting => ({ env, yaml });
+
+function readConfigFile(env: NodeJS.ProcessEnv): { file: Record<string, unknown>; fileName: string | null } {
+  const explicit = env.VIGIL_CONFIG;
+  const path = resolve(explicit ?? "vigil.yaml");
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError([`VIGIL_CONFIG points to ${path}, which does not exist`]);
+    return { file: {}, fileName: null };
+  }
+  try {
+    const parsed: unknown = parseYaml(readFileSync(path, "utf8"));
+    if (parsed === null || parsed === undefined) return { file: {}, fileName: path };
+    if (typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new ConfigError([`${path} must hold a YAML mapping (key: value)`]);
+    }
+    return { file: parsed as Record<string, unknown>, fileName: path };
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError([`${path} is not valid YAML: ${(err as Error).message}`]);
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
+  const { file, fileName } = readConfigFile(env);
+  const r = new Reader({ env, file, fileName });
+  const port = (e: string, y: string, d: number) => r.int(S(e, y), d, 0, 65535);
+
+  const httpPort = port("VIGIL_HTTP_PORT", "http.port", 8080);
+  const defaultTimezone = r.string(S("VIGIL_DEFAULT_TIMEZONE", "default_timezone"), "UTC");
+  if (!isValidTimeZone(defaultTimezone)) {
+    r.problems.push(
+      `VIGIL_DEFAULT_TIMEZONE="${defaultTimezone}" is not an IANA time zone (e.g. Europe/Paris)`,
+    );
+  }
+  const tlsCert = r.optional(S("VIGIL_SYSLOG_TLS_CERT", "syslog.tls_cert"));
+  const tlsKey = r.optional(S("VIGIL_SYSLOG_TLS_KEY", "syslog.tls_key"));
+  if ((tlsCert === null) !== (tlsKey === null)) {
+    r.problems.push("VIGIL_SYSLOG_TLS_CERT and VIGIL_SYSLOG_TLS_KEY must be set together");
+  }
+  for (const [name, p] of [
+    ["VIGIL_SYSLOG_TLS_CERT", tlsCert],
+    ["VIGIL_SYSLOG_TLS_KEY", tlsKey],
+  ] as const) {
+    if (p && !p.includes("-----BEGIN") && !existsSync(p))
+      r.problems.push(`${name}: file ${p} does not exist`);
+  }
+  const cityDbPath = r.optional(S("VIGIL_GEOIP_CITY_DB", "geo.city_db"));
+  if (cityDbPath && !existsSync(cityDbPath))
+    r.problems.push(`VIGIL_GEOIP_CITY_DB: file ${cityDbPath} does not exist`);
+  const adminPassword = r.optional(S("VIGIL_ADMIN_PASSWORD", "admin_password"));
+  if (adminPassword !== null && adminPassword.length < 12) {
+    r.problems.push("VIGIL_ADMIN_PASSWORD must be at least 12 characters long");
+  }
+
+  const config: VigilConfig = {
+    dataDir: resolve(r.string(S("VIGIL_DATA_DIR", "data_dir"), "./data")),
+    logLevel: r.oneOf(S("VIGIL_LOG_LEVEL", "log_level"), "info", [
+      "fatal",
+      "error",
+      "warn",
+      "info",
+      "debug",
+      "trace",
+    ] as const),
+    http: {
+      host: r.string(S("VIGIL_HTTP_HOST", "http.host"), "0.0.0.0"),
+      port: httpPort,
+      publicUrl: r.string(S("VIGIL_PUBLIC_URL", "http.public_url"), `http://localhost:${httpPort}`),
+    },
+    syslog: {
+      host: r.string(S("VIGIL_SYSLOG_HOST", "syslog.host"), "0.0.0.0"),
+      port: port("VIGIL_SYSLOG_PORT", "syslog.port", 5514),
+      tlsPort: port("VIGIL_SYSLOG_TLS_PORT", "syslog.tls_port", 6514),
+      tlsCert,
+      tlsKey,
+      registeredOnly: r.bool(S("VIGIL_SYSLOG_REGISTERED_ONLY", "syslog.registered_only"), false),
+      maxMessageBytes: r.int(
+        S("VIGIL_SYSLOG_MAX_MESSAGE_BYTES", "syslog.max_message_bytes"),
+        4 << 20,
+        1024,
+        64 << 20,
+      ),
+    },
+    clickhouseUrl: r.url(S("VIGIL_CLICKHOUSE_URL", "clickhouse_url"), ["http:", "https:"]),
+    databaseUrl: r.url(S("VIGIL_DATABASE_URL", "database_url"), ["postgres:", "postgresql:"]),
+    adminPassword,
+    retention: {
+      eventsDays: r.int(S("VIGIL_RETENTION_EVENTS_DAYS", "retention.events_days"), 30, 1, 3650),
+      modsecDays: r.int(S("VIGIL_RETENTION_MODSEC_DAYS", "retention.modsec_days"), 30, 1, 3650),
+    },
+    geo: { cityDbPath },
+    defaultTimezone,
+    ingest: {
+      batchSize: r.int(S("VIGIL_INGEST_BATCH_SIZE", "ingest.batch_size"), 20_000, 1, 1_000_000),
+      flushIntervalMs: r.int(S("VIGIL_INGEST_FLUSH_MS", "ingest.flush_interval_ms"), 200, 10, 60_000),
+      maxQueued: r.int(S("VIGIL_INGEST_MAX_QUEUED", "ingest.max_queued"), 200_000, 1000, 10_000_000),
+    },
+    webDir: r.optional(S("VIGIL_WEB_DIR", "web_dir")),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
