@@ -1,0 +1,73 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { drainPending, Session } from "chdb";
+import type { StoreLog } from "./clickhouse-log.js";
+import { assertTableName, parseJsonEachRow, SESSION_SETTINGS } from "./clickhouse-sql.js";
+import type { EventStore, QueryParams } from "./event-store.js";
+
+export interface ChdbEventStoreOptions {
+  /** The Vigil data directory; the event store lives in `<dataDir>/events`. */
+  dataDir: string;
+  log: StoreLog;
+}
+
+/**
+ * The embedded event store: ClickHouse in-process through chDB.
+ * libchdb binds one data directory per process, so a process holds at most one of these.
+ */
+export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): EventStore {
+  const path = join(dataDir, "events");
+  mkdirSync(path, { recursive: true });
+  const session = new Session(path, {
+    connectionArgs: Object.entries(SESSION_SETTINGS).map(([k, v]) => `--${k}=${v}`),
+  });
+  log.info({ path }, "event store: chDB session opened");
+
+  // Every operation in flight, so close() can wait for them: closing a busy connection aborts libchdb.
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    if (closed) return Promise.reject(new Error("event store is closed"));
+    inFlight.add(p);
+    const forget = () => inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+
+  const run = async (sql: string, params: QueryParams | undefined): Promise<string> => {
+    const result = await track(session.queryBindAsync(sql, params ?? {}, { format: "JSONEachRow" }));
+    return result.text();
+  };
+
+  return {
+    kind: "chdb",
+    async exec(sql, params) {
+      await run(sql, params);
+    },
+    async query<T>(sql: string, params?: QueryParams) {
+      return parseJsonEachRow<T>(await run(sql, params));
+    },
+    async insertJsonEachRow(table, rows) {
+      assertTableName(table);
+      const values = typeof rows === "string" ? Buffer.from(rows) : rows;
+      if (values.length === 0) return;
+      await track(session.insert({ table, values, format: "JSONEachRow" }));
+    },
+    async ping() {
+      try {
+        await run("SELECT 1", undefined);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...inFlight]);
+      session.close();
+      await drainPending();
+      log.info({ path }, "event store: chDB session closed");
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import { migration as events } from "./0001-events.js";
+import { migration as modsecLogs } from "./0002-modsec-logs.js";
+import { migration as retentionState } from "./0003-retention-state.js";
+import type { ClickHouseMigration } from "./migration.js";
+
+/** Every event-store migration, in the order they apply. Append only; never edit a released one. */
+export const EVENT_MIGRATIONS: readonly ClickHouseMigration[] = [events, modsecLogs, retentionState];
+
+export { type ClickHouseMigration, DEFAULT_RETENTION_DAYS } from "./migration.js";
