@@ -1,0 +1,249 @@
+import type { Logger } from "pino";
+import type { EventStore } from "../storage/event-store.js";
+import type { DeadLetter } from "./dead-letter.js";
+
+/**
+ * Buffers JSONEachRow rows for one ClickHouse table and writes them in large batches: on size, on a
+ * short interval, and on close. One insert in flight at a time (the store works best with few, large
+ * inserts). When the store falls behind, `pressured` turns true so callers can push back (TCP pause,
+ * HTTP 429); rows the store refuses are isolated by bisection and sent to the dead-letter file.
+ */
+export interface TableWriterOptions {
+  store: EventStore;
+  table: string;
+  batchSize: number;
+  flushIntervalMs: number;
+  /** Above this many queued rows, the writer asks callers to slow down. */
+  maxQueued: number;
+  deadLetter: DeadLetter;
+  log: Logger;
+  onStored?: (rows: number) => void;
+}
+
+interface Chunk {
+  rows: string[];
+  enqueuedAt: number;
+  done?: { resolve: () => void; reject: (err: Error) => void };
+}
+
+export interface TableWriterStats {
+  table: string;
+  queued: number;
+  stored: number;
+  deadLettered: number;
+  failedFlushes: number;
+  /** How long the oldest queued row has waited, ms. */
+  lagMs: number;
+  lastFlushMs: number;
+}
+
+const RETRY_MAX_MS = 5_000;
+
+export class TableWriter {
+  private chunks: Chunk[] = [];
+  private queuedRows = 0;
+  private inflightRows = 0;
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readyWaiters: Array<() => void> = [];
+  private closed = false;
+  private storeDownSince = 0;
+  private readonly stats = { stored: 0, deadLettered: 0, failedFlushes: 0, lastFlushMs: 0 };
+
+  constructor(private readonly o: TableWriterOptions) {}
+
+  /** Queue rows; the promise settles when they are stored (use for acknowledged ingest). */
+  write(rows: string[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.push({ rows, enqueuedAt: Date.now(), done: { resolve, reject } });
+    });
+  }
+
+  /** Queue rows without waiting (syslog: there is no acknowledgement to give). */
+  writeNoAck(rows: string[]): void {
+    if (rows.length > 0) this.push({ rows, enqueuedAt: Date.now() });
+  }
+
+  get pressured(): boolean {
+    return this.queuedRows + this.inflightRows >= this.o.maxQueued;
+  }
+
+  /** Resolves once the queue has drained below half of maxQueued. */
+  whenReady(): Promise<void> {
+    if (this.queuedRows + this.inflightRows < this.o.maxQueued / 2) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  getStats(): TableWriterStats {
+    const oldest = this.chunks[0]?.enqueuedAt;
+    return {
+      table: this.o.table,
+      queued: this.queuedRows + this.inflightRows,
+      stored: this.stats.stored,
+      deadLettered: this.stats.deadLettered,
+      failedFlushes: this.stats.failedFlushes,
+      lagMs: oldest ? Date.now() - oldest : 0,
+      lastFlushMs: this.stats.lastFlushMs,
+    };
+  }
+
+  /** Writes everything still queued, then stops. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.flushing || this.chunks.length > 0) {
+      if (this.flushing) await this.flushing;
+      else await this.flushNow();
+    }
+  }
+
+  private push(chunk: Chunk): void {
+    if (this.closed) {
+      chunk.done?.reject(new Error("the ingest writer is closed"));
+      if (!chunk.done) this.deadLetter(chunk.rows, "writer closed");
+      return;
+    }
+    this.chunks.push(chunk);
+    this.queuedRows += chunk.rows.length;
+    if (this.queuedRows >= this.o.batchSize) this.kick();
+    else if (!this.timer && !this.flushing) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.kick();
+      }, this.o.flushIntervalMs);
+    }
+  }
+
+  private kick(): void {
+    if (this.flushing || this.chunks.length === 0) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.flushing = this.flushNow().finally(() => {
+      this.flushing = null;
+      if (this.queuedRows >= this.o.batchSize || (this.closed && this.chunks.length > 0)) this.kick();
+      else if (this.chunks.length > 0 && !this.timer) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.kick();
+        }, this.o.flushIntervalMs);
+      }
+    });
+  }
+
+  private takeBatch(): Chunk[] {
+    const taken: Chunk[] = [];
+    let n = 0;
+    while (
+      this.chunks.length > 0 &&
+      (n === 0 || n + (this.chunks[0]?.rows.length ?? 0) <= this.o.batchSize * 2)
+    ) {
+      const c = this.chunks.shift() as Chunk;
+      taken.push(c);
+      n += c.rows.length;
+      if (n >= this.o.batchSize) break;
+    }
+    this.queuedRows -= n;
+    this.inflightRows += n;
+    return taken;
+  }
+
+  private async flushNow(): Promise<void> {
+    const batch = this.takeBatch();
+    const rows = batch.flatMap((c) => c.rows);
+    const started = Date.now();
+    let failed: Error | null = null;
+    try {
+      await this.insertWithRetry(rows);
+    } catch (err) {
+      failed = err as Error;
+    }
+    this.inflightRows -= rows.length;
+    this.stats.lastFlushMs = Date.now() - started;
+    for (const c of batch) {
+      if (failed) c.done?.reject(failed);
+      else c.done?.resolve();
+    }
+    this.releaseWaiters();
+  }
+
+  /** Retries while the store is unreachable; isolates rows it rejects as bad data. */
+  private async insertWithRetry(rows: string[]): Promise<void> {
+    let delay = 100;
+    for (;;) {
+      try {
+        await this.o.store.insertJsonEachRow(this.o.table, rows.join("\n"));
+        this.stats.stored += rows.length;
+        this.o.onStored?.(rows.length);
+        if (this.storeDownSince) {
+          this.o.log.info(
+            { table: this.o.table, downMs: Date.now() - this.storeDownSince },
+            "event store is back",
+          );
+          this.storeDownSince = 0;
+        }
+        return;
+      } catch (err) {
+        this.stats.failedFlushes++;
+        if (isDataError(err)) {
+          await this.bisect(rows, err as Error);
+          return;
+        }
+        if (!this.storeDownSince) {
+          this.storeDownSince = Date.now();
+          this.o.log.error({ table: this.o.table, err }, "event store insert failed; retrying");
+        }
+        if (this.closed && Date.now() - this.storeDownSince > 10_000) {
+          this.deadLetter(rows, `store unavailable at shutdown: ${(err as Error).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  private async bisect(rows: string[], err: Error): Promise<void> {
+    if (rows.length === 1) {
+      this.deadLetter(rows, err.message.slice(0, 500));
+      return;
+    }
+    const mid = rows.length >> 1;
+    for (const half of [rows.slice(0, mid), rows.slice(mid)]) {
+      try {
+        await this.o.store.insertJsonEachRow(this.o.table, half.join("\n"));
+        this.stats.stored += half.length;
+        this.o.onStored?.(half.length);
+      } catch (e) {
+        if (isDataError(e)) await this.bisect(half, e as Error);
+        else throw e;
+      }
+    }
+  }
+
+  private deadLetter(rows: string[], reason: string): void {
+    this.o.deadLetter.write(this.o.table, rows, reason);
+    this.stats.deadLettered += rows.length;
+    this.o.log.warn({ table: this.o.table, rows: rows.length, reason }, "rows sent to the dead-letter file");
+  }
+
+  private releaseWaiters(): void {
+    if (this.readyWaiters.length === 0) return;
+    if (this.queuedRows + this.inflightRows >= this.o.maxQueued / 2) return;
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/** ClickHouse errors caused by the rows themselves (parse/type errors), as opposed to the store being down. */
+function isDataError(err: unknown): boolean {
+  const text = err instanceof Error ? err.message : String(err);
+  // 6 CANNOT_PARSE_TEXT, 26/27 CANNOT_PARSE_*, 53 TYPE_MISMATCH, 117 INCORRECT_DATA, 41/38 date/number parse, 69 ARGUMENT_OUT_OF_BOUND
+  return /Code: (6|26|27|38|41|53|69|72|117|131)\b|CANNOT_PARSE|INCORRECT_DATA|TYPE_MISMATCH/.test(
+    text,
+  );
+}
