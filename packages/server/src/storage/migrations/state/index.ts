@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as auth from "./0001-auth.js";
+
+/**
+ * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
+ * and a migration, once released, is never edited: add a new one instead.
+ */
+export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  "0001-auth": auth,
+};

@@ -1,0 +1,18 @@
+import type { AuthTables } from "../auth/auth-tables.js";
+
+/**
+ * The Kysely view of the state store (PostgreSQL): every table of every feature.
+ *
+ * Adding a feature's tables takes two steps:
+ * 1. declare them in the feature folder (e.g. `response/state-tables.ts` exporting `ResponseTables`)
+ *    and either add that interface to the `extends` list below, or augment this interface from the
+ *    feature folder without touching this file:
+ *
+ *        declare module "../storage/state-schema.js" {
+ *          interface StateDatabase extends ResponseTables {}
+ *        }
+ *
+ * 2. create them in a new migration `storage/migrations/state/000N-<feature>.ts`, listed in
+ *    `storage/migrations/state/index.ts` (the order there is the order they run in).
+ */
+export interface StateDatabase extends AuthTables {}
