@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countryCentroid } from "../events/country-centroids.js";
 import { createGeoIp, type GeoIp, type GeoLog } from "./geoip.js";
 import { buildMmdb } from "./mmdb-fixture.js";
 
@@ -72,8 +73,10 @@ describe("createGeoIp with the bundled databases", () => {
       expect(geo.lookup(junk), junk).toBeNull();
   });
 
-  it("leaves lat/lon at 0 without a City database or a centroid table", () => {
-    expect(geo.lookup("8.8.8.8")).toMatchObject({ city: "", lat: 0, lon: 0 });
+  it("places an address at its country's centroid when no City database is configured", () => {
+    const us = countryCentroid("US");
+    expect(us).not.toBeNull();
+    expect(geo.lookup("8.8.8.8")).toMatchObject({ city: "", lat: us?.lat, lon: us?.lon });
   });
 
   it("sustains more than 500k lookups/s for repeated addresses (LRU cache)", () => {
@@ -110,7 +113,7 @@ describe("createGeoIp degraded and configured paths", () => {
       asnV6CsvPath: join(dir, "missing6.csv"),
     });
     await geo.ready;
-    expect(geo.lookup("8.8.8.8")).toEqual({ country: "US", asn: 0, org: "", city: "", lat: 0, lon: 0 });
+    expect(geo.lookup("8.8.8.8")).toMatchObject({ country: "US", asn: 0, org: "" });
     expect(log.warnings.join("\n")).toMatch(/asn-ipv4.*missing\.csv/);
     geo.close();
   });

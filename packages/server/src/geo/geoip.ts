@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { type CityResponse, Reader, type Response } from "maxmind";
+import { countryCentroid } from "../events/country-centroids.js";
 import { AsnRanges, countLines, loadAsnCsvSlice, OrgTable } from "./asn-table.js";
 import { type IpKey, toPublicIpKey } from "./ip-key.js";
 import { LruCache } from "./lru-cache.js";
@@ -25,7 +26,7 @@ export interface GeoIpOptions {
   /** A MaxMind GeoLite2/GeoIP2 City database supplied by the user: city and coordinates come from it. */
   cityDbPath?: string;
   log: GeoLog;
-  /** Country centroid, used for lat/lon when no City database is configured. */
+  /** Country centroid for lat/lon when no City database is configured; defaults to the repo's table. */
   centroid?: (country: string) => { lat: number; lon: number } | undefined;
   /** Entries kept in the lookup cache. */
   cacheSize?: number;
@@ -74,6 +75,7 @@ function packageFile(pkg: string, file: string): string {
  */
 export function createGeoIp(opts: GeoIpOptions): GeoIp {
   const { log } = opts;
+  const centroid = opts.centroid ?? ((cc: string) => countryCentroid(cc) ?? undefined);
   const cache = new LruCache<GeoInfo | null>(opts.cacheSize ?? 50_000);
   const started = performance.now();
   const orgs = new OrgTable();
@@ -152,8 +154,8 @@ export function createGeoIp(opts: GeoIpOptions): GeoIp {
       cityName = cityRec.city?.names?.en ?? "";
       lat = cityRec.location?.latitude ?? 0;
       lon = cityRec.location?.longitude ?? 0;
-    } else if (cc && opts.centroid) {
-      const c = opts.centroid(cc);
+    } else if (cc) {
+      const c = centroid(cc);
       if (c) {
         lat = c.lat;
         lon = c.lon;
