@@ -1,0 +1,140 @@
+/**
+ * TCP (RFC 6587) and TLS (RFC 5425) syslog listeners: one FrameSplitter per connection, the frames of one
+ * `data` chunk pushed to the sink as one batch, backpressure through the shared FlowControl.
+ */
+
+import net from "node:net";
+import tls from "node:tls";
+import { toLine } from "./decode.js";
+import type { FlowControl } from "./flow.js";
+import { FrameSplitter } from "./framing.js";
+import {
+  type DebugLogger,
+  type ListenerCounters,
+  normalisePeer,
+  type ReceivedLine,
+  type SyslogTransport,
+} from "./types.js";
+
+export interface StreamListenerOptions {
+  transport: Exclude<SyslogTransport, "udp">;
+  host: string;
+  port: number;
+  /** Required for TLS: PEM contents. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  maxFrameBytes: number;
+  maxConnections: number;
+  idleTimeoutMs: number;
+  allowedSenders?: (ip: string) => boolean;
+  flow: FlowControl;
+  counters: ListenerCounters;
+  log: DebugLogger;
+}
+
+export interface StreamListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startStreamListener(o: StreamListenerOptions): Promise<StreamListener> {
+  const { counters, log, transport } = o;
+  const sockets = new Set<net.Socket>();
+
+  const onSocket = (socket: net.Socket): void => {
+    const peer = normalisePeer(socket.remoteAddress);
+    if (o.allowedSenders && !o.allowedSenders(peer)) {
+      counters.rejected++;
+      log.debug({ peer, transport }, "syslog connection from a sender that is not allowed: closed");
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    counters.connections++;
+    o.flow.add(socket);
+    socket.setTimeout(o.idleTimeoutMs);
+
+    const splitter = new FrameSplitter({ maxFrameBytes: o.maxFrameBytes });
+    let batch: ReceivedLine[] = [];
+    let now = 0;
+    let discarded = 0;
+    const onFrame = (frame: Buffer, truncated: boolean): void => {
+      batch.push(toLine(frame, truncated, peer, transport, now, counters));
+    };
+    const deliver = (): void => {
+      counters.discardedBytes += splitter.discardedBytes - discarded;
+      discarded = splitter.discardedBytes;
+      if (batch.length === 0) return;
+      const lines = batch;
+      batch = [];
+      counters.received += lines.length;
+      o.flow.push(lines);
+    };
+
+    socket.on("data", (chunk: Buffer) => {
+      counters.bytes += chunk.length;
+      now = Date.now();
+      splitter.push(chunk, onFrame);
+      deliver();
+    });
+    socket.on("timeout", () => {
+      log.debug({ peer, transport }, "syslog connection idle: closed");
+      socket.destroy();
+    });
+    socket.on("error", (err: Error) => {
+      counters.errors++;
+      log.debug({ err, peer, transport }, "syslog connection error");
+    });
+    socket.on("close", () => {
+      // A last line without terminator (or a short octet frame) is still delivered.
+      now = Date.now();
+      splitter.end(onFrame);
+      deliver();
+      counters.connections--;
+      sockets.delete(socket);
+      o.flow.remove(socket);
+    });
+  };
+
+  let server: net.Server;
+  if (transport === "tls") {
+    if (!o.tls) throw new Error("TLS syslog listener needs a certificate and a key");
+    const tlsServer = tls.createServer({ cert: o.tls.cert, key: o.tls.key });
+    tlsServer.on("secureConnection", onSocket);
+    tlsServer.on("tlsClientError", (err: Error, socket: tls.TLSSocket) => {
+      counters.errors++;
+      log.debug({ err, peer: normalisePeer(socket.remoteAddress) }, "syslog TLS handshake failed");
+    });
+    server = tlsServer;
+  } else {
+    server = net.createServer(onSocket);
+  }
+  server.maxConnections = o.maxConnections;
+  server.on("drop", (data?: { remoteAddress?: string }) => {
+    counters.errors++;
+    log.debug({ peer: normalisePeer(data?.remoteAddress), transport }, "syslog connection over the limit");
+  });
+  server.on("error", (err: Error) => {
+    counters.errors++;
+    log.debug({ err, transport }, "syslog listener error");
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once("error", onError);
+    server.listen({ host: o.host, port: o.port }, () => {
+      server.off("error", onError);
+      const addr = server.address();
+      resolve(typeof addr === "object" && addr !== null ? addr.port : o.port);
+    });
+  });
+  counters.port = port;
+
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
