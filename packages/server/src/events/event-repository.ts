@@ -1,0 +1,219 @@
+import { chTime, compileEventFilter, type EventFilter } from "../query/event-filter.js";
+import type { EventStore, QueryParams } from "../storage/event-store.js";
+import { countryCentroid } from "./country-centroids.js";
+import { decodeCursor, encodeCursor, isUuid } from "./event-cursor.js";
+import {
+  EVENT_SELECT,
+  type EventJson,
+  isoFromMs,
+  MODSEC_SELECT,
+  type ModSecJson,
+  num,
+  rowToEvent,
+  rowToModSec,
+} from "./event-json.js";
+import { fillTimeline, pickBucketSeconds, type TimelineBucket } from "./timeline-buckets.js";
+
+export const TOP_DIMENSIONS = ["src_ip", "country", "rule", "dst_ip", "hostname", "user_agent"] as const;
+export type TopDimension = (typeof TOP_DIMENSIONS)[number];
+
+/** Dimension → column. Only these fixed names ever reach the SQL text. */
+const TOP_COLUMN: Record<TopDimension, string> = {
+  src_ip: "src_ip",
+  country: "geo_country",
+  rule: "rule_id",
+  dst_ip: "dst_ip",
+  hostname: "hostname",
+  user_agent: "user_agent",
+};
+
+export interface KeyCount {
+  key: string;
+  count: number;
+}
+export interface EventPage {
+  items: EventJson[];
+  next_cursor: string | null;
+}
+export interface EventStats {
+  total: number;
+  by_log_type: KeyCount[];
+  by_severity: KeyCount[];
+  by_action: KeyCount[];
+  by_site: KeyCount[];
+  unique_src_ips: number;
+}
+export interface Timeline {
+  bucket_seconds: number;
+  buckets: TimelineBucket[];
+}
+export interface TopItem extends KeyCount {
+  label?: string;
+}
+export interface GeoItem {
+  country: string;
+  count: number;
+  lat: number;
+  lon: number;
+}
+export interface SiteSummary {
+  site: string;
+  event_count: number;
+  last_event: string;
+}
+
+/** ModSecurity rows of one request are written within seconds of its event; this bounds the lookup. */
+const MODSEC_WINDOW_MS = 10 * 60_000;
+
+/** The only code that reads events from the store. Every value reaches ClickHouse as a parameter. */
+export function createEventRepository(store: EventStore) {
+  const where = (filter: EventFilter) => compileEventFilter(filter);
+
+  async function list(filter: EventFilter, limit: number, cursor: string | null): Promise<EventPage> {
+    const { where: w, params } = where(filter);
+    let sql = `SELECT ${EVENT_SELECT} FROM events WHERE ${w}`;
+    const all: QueryParams = { ...params, p_limit: limit + 1 };
+    if (cursor !== null) {
+      const c = decodeCursor(cursor);
+      // The plain `timestamp <=` lets the sorting key prune; the tuple breaks ties on the same ms.
+      sql +=
+        " AND timestamp <= {c_ts:DateTime64(3, 'UTC')}" +
+        " AND (timestamp, event_id) < ({c_ts:DateTime64(3, 'UTC')}, {c_id:UUID})";
+      all.c_ts = chTime(c.ts);
+      all.c_id = c.id;
+    }
+    sql += " ORDER BY timestamp DESC, event_id DESC LIMIT {p_limit:UInt32}";
+    const rows = await store.query(sql, all);
+    const items = rows.slice(0, limit).map(rowToEvent);
+    const lastRow = rows[limit - 1];
+    const next =
+      rows.length > limit && lastRow
+        ? encodeCursor({ ts: num(lastRow.ts_ms), id: String(lastRow.event_id) })
+        : null;
+    return { items, next_cursor: next };
+  }
+
+  /** One event and its ModSecurity rows, or null. `scopeSite` hides other sites' events. */
+  async function get(
+    id: string,
+    scopeSite?: string,
+  ): Promise<{ event: EventJson; modsec: ModSecJson[] } | null> {
+    if (!isUuid(id)) return null;
+    const params: QueryParams = { id };
+    let sql = `SELECT ${EVENT_SELECT} FROM events WHERE event_id = {id:UUID}`;
+    if (scopeSite !== undefined) {
+      sql += " AND site = {scope_site:String}";
+      params.scope_site = scopeSite;
+    }
+    const [row] = await store.query(`${sql} LIMIT 1`, params);
+    if (!row) return null;
+    const event = rowToEvent(row);
+    if (event.unique_id === "") return { event, modsec: [] };
+    const ts = num(row.ts_ms);
+    const modsecRows = await store.query(
+      `SELECT ${MODSEC_SELECT} FROM modsec_logs
+       WHERE unique_id = {uid:String} AND site = {site:String}
+         AND timestamp BETWEEN {lo:DateTime64(3, 'UTC')} AND {hi:DateTime64(3, 'UTC')}
+       ORDER BY timestamp, rule_id`,
+      {
+        uid: event.unique_id,
+        site: event.site,
+        lo: chTime(ts - MODSEC_WINDOW_MS),
+        hi: chTime(ts + MODSEC_WINDOW_MS),
+      },
+    );
+    return { event, modsec: modsecRows.map(rowToModSec) };
+  }
+
+  async function stats(filter: EventFilter): Promise<EventStats> {
+    const { where: w, params } = where(filter);
+    // One scan: the four low-cardinality columns grouped together give few combinations, which JS
+    // folds into the four breakdowns; the distinct sources ride along in a scalar subquery-free
+    // second pass over the same granules.
+    const [combos, uniques] = await Promise.all([
+      store.query<{ log_type: string; severity: string; action: string; site: string; c: unknown }>(
+        `SELECT log_type, severity, action, site, count() AS c FROM events WHERE ${w}
+         GROUP BY log_type, severity, action, site`,
+        params,
+      ),
+      store.query<{ u: unknown }>(`SELECT uniq(src_ip) AS u FROM events WHERE ${w} AND src_ip != ''`, params),
+    ]);
+    const fold = (key: "log_type" | "severity" | "action" | "site"): KeyCount[] => {
+      const counts = new Map<string, number>();
+      for (const r of combos) counts.set(r[key], (counts.get(r[key]) ?? 0) + num(r.c));
+      return [...counts].map(([k, count]) => ({ key: k, count })).sort(byCountThenKey);
+    };
+    return {
+      total: combos.reduce((sum, r) => sum + num(r.c), 0),
+      by_log_type: fold("log_type"),
+      by_severity: fold("severity"),
+      by_action: fold("action"),
+      by_site: fold("site"),
+      unique_src_ips: num(uniques[0]?.u),
+    };
+  }
+
+  async function timeline(filter: EventFilter): Promise<Timeline> {
+    const bucketS = pickBucketSeconds(filter.from, filter.to);
+    const { where: w, params } = where(filter);
+    const rows = await store.query<{ bucket: unknown; severity: string; c: unknown }>(
+      `SELECT intDiv(toUnixTimestamp(timestamp), {p_bucket:UInt32}) AS bucket, severity, count() AS c
+       FROM events WHERE ${w} GROUP BY bucket, severity`,
+      { ...params, p_bucket: bucketS },
+    );
+    const counts = rows.map((r) => ({ bucket: num(r.bucket), severity: r.severity, count: num(r.c) }));
+    return { bucket_seconds: bucketS, buckets: fillTimeline(filter.from, filter.to, bucketS, counts) };
+  }
+
+  async function top(filter: EventFilter, dim: TopDimension, limit: number): Promise<TopItem[]> {
+    const column = TOP_COLUMN[dim];
+    const { where: w, params } = where(filter);
+    const label = dim === "rule" ? ", anyLast(rule_name) AS label" : "";
+    const rows = await store.query<{ key: string; c: unknown; label?: string }>(
+      `SELECT ${column} AS key, count() AS c${label} FROM events WHERE ${w} AND ${column} != ''
+       GROUP BY key ORDER BY c DESC, key ASC LIMIT {p_limit:UInt32}`,
+      { ...params, p_limit: limit },
+    );
+    return rows.map((r) => {
+      const item: TopItem = { key: r.key, count: num(r.c) };
+      const name = dim === "country" ? countryCentroid(r.key)?.name : r.label;
+      if (name) item.label = name;
+      return item;
+    });
+  }
+
+  /** Counts per country placed on the country's centroid; codes the table does not know are left out. */
+  async function geo(filter: EventFilter): Promise<GeoItem[]> {
+    const { where: w, params } = where(filter);
+    const rows = await store.query<{ country: string; c: unknown }>(
+      `SELECT geo_country AS country, count() AS c FROM events WHERE ${w} AND geo_country != ''
+       GROUP BY country ORDER BY c DESC, country ASC`,
+      params,
+    );
+    return rows.flatMap((r) => {
+      const centroid = countryCentroid(r.country);
+      return centroid
+        ? [{ country: centroid.code, count: num(r.c), lat: centroid.lat, lon: centroid.lon }]
+        : [];
+    });
+  }
+
+  /** Every site that has events, with its count and latest event time (all retained data). */
+  async function sites(scopeSite?: string): Promise<SiteSummary[]> {
+    const scoped = scopeSite !== undefined;
+    const rows = await store.query<{ site: string; c: unknown; last_ms: unknown }>(
+      `SELECT site, count() AS c, toUnixTimestamp64Milli(max(timestamp)) AS last_ms FROM events
+       ${scoped ? "WHERE site = {scope_site:String}" : ""} GROUP BY site ORDER BY site`,
+      scoped ? { scope_site: scopeSite } : {},
+    );
+    return rows.map((r) => ({ site: r.site, event_count: num(r.c), last_event: isoFromMs(num(r.last_ms)) }));
+  }
+
+  return { list, get, stats, timeline, top, geo, sites };
+}
+
+export type EventRepository = ReturnType<typeof createEventRepository>;
+
+function byCountThenKey(a: KeyCount, b: KeyCount): number {
+  return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
