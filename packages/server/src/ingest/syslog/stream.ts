@@ -131,10 +131,12 @@ export async function startStreamListener(o: StreamListenerOptions): Promise<Str
 
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
+    close: async () => {
+      // Wait for each socket's own close handler too: it delivers the connection's last partial line.
+      const closed = [...sockets].map((s) => new Promise<void>((r) => s.once("close", () => r())));
+      const stopped = new Promise<void>((r) => server.close(() => r()));
+      for (const s of sockets) s.destroy();
+      await Promise.all([stopped, ...closed]);
+    },
   };
 }
