@@ -1,0 +1,35 @@
+import { createChdbEventStore } from "./clickhouse-chdb.js";
+import { createHttpEventStore } from "./clickhouse-http.js";
+import type { StoreLog } from "./clickhouse-log.js";
+import { migrateEventStore } from "./clickhouse-migrate.js";
+import { applyRetention, type RetentionConfig } from "./clickhouse-retention.js";
+import type { EventStore } from "./event-store.js";
+
+export interface CreateEventStoreOptions {
+  /** A ClickHouse server URL (`http://user:pass@host:8123/vigil`); unset = embedded chDB under dataDir. */
+  url?: string;
+  dataDir: string;
+  log: StoreLog;
+  retention: RetentionConfig;
+}
+
+/** Opens the event store the configuration asks for, migrated and with its retention applied. */
+export async function createEventStore({
+  url,
+  dataDir,
+  log,
+  retention,
+}: CreateEventStoreOptions): Promise<EventStore> {
+  const store =
+    url === undefined || url === ""
+      ? createChdbEventStore({ dataDir, log })
+      : await createHttpEventStore({ url, log });
+  try {
+    await migrateEventStore(store, log);
+    await applyRetention(store, retention, log);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}

@@ -1,0 +1,32 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { eventStoreSuite } from "../test-support/event-store-suites.js";
+import { type FakeClickHouse, startFakeClickHouse } from "../test-support/fake-clickhouse-server.js";
+import { silentLog } from "./clickhouse-log.js";
+import { createEventStore } from "./event-store-factory.js";
+
+const dataDir = mkdtempSync(join(tmpdir(), "vigil-events-http-"));
+let server: FakeClickHouse;
+const unknownParams = new Set<string>();
+const start = async () => {
+  server = await startFakeClickHouse({ dataDir, onUnknownParam: (p) => unknownParams.add(p) });
+};
+
+beforeAll(start);
+afterAll(async () => {
+  await server.close();
+  if (unknownParams.size > 0)
+    console.info(
+      `[fake-clickhouse] URL parameters applied as plain settings: ${[...unknownParams].join(", ")}`,
+    );
+});
+
+eventStoreSuite("@clickhouse/client → fake ClickHouse → chDB", {
+  open: (retention) => createEventStore({ url: `${server.url}/vigil`, dataDir, log: silentLog, retention }),
+  restartEngine: async () => {
+    await server.close();
+    await start();
+  },
+});
