@@ -1,0 +1,105 @@
+/**
+ * The shapes of the HTTP API the console calls. The event itself is the server's normalised Event
+ * (shared, so the two cannot drift), except that JSON carries the time as an ISO 8601 string.
+ */
+import type { Event, ModSecRow, Severity } from "../../../server/src/ingest/event.js";
+
+export type { Severity };
+
+export type Role = "admin" | "analyst" | "audit";
+
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+  email: string | null;
+}
+
+export interface LoginResponse {
+  token: string;
+  expires_at: string;
+  user: User;
+}
+
+export type ApiEvent = Omit<Event, "timestamp"> & { timestamp: string };
+export type ApiModSecRow = Omit<ModSecRow, "timestamp"> & { timestamp: string };
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface EventDetail {
+  event: ApiEvent;
+  modsec: ApiModSecRow[];
+}
+
+export interface KeyCount {
+  key: string;
+  count: number;
+  label?: string;
+}
+
+export interface EventStats {
+  total: number;
+  by_log_type: KeyCount[];
+  by_severity: KeyCount[];
+  by_action: KeyCount[];
+  by_site: KeyCount[];
+  unique_src_ips: number;
+}
+
+export interface TimelineBucket {
+  t: string;
+  count: number;
+  by_severity: Record<Severity, number>;
+}
+
+export interface Timeline {
+  bucket_seconds: number;
+  buckets: TimelineBucket[];
+}
+
+export type TopDimension = "src_ip" | "country" | "rule" | "dst_ip" | "hostname" | "user_agent";
+
+export interface GeoPoint {
+  country: string;
+  count: number;
+  lat: number;
+  lon: number;
+}
+
+export interface SiteSummary {
+  site: string;
+  event_count: number;
+  last_event: string | null;
+}
+
+export type MatchType = "ip" | "hostname" | "serial";
+
+export interface Source {
+  id: string | null;
+  match_type: MatchType;
+  match_value: string;
+  site: string;
+  timezone: string;
+  name: string;
+  last_seen: string | null;
+  registered: boolean;
+  event_count: number;
+}
+
+export interface SourceInput {
+  match_type: MatchType;
+  match_value: string;
+  site: string;
+  timezone: string;
+  name: string;
+}
+
+/** Messages the server pushes over the WebSocket. */
+export type ServerMessage =
+  | { type: "hello"; data: { user: User } }
+  | { type: "new_event"; data: ApiEvent }
+  | { type: "lagged"; dropped: number }
+  | { type: string; data?: unknown };

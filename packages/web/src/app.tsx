@@ -1,0 +1,62 @@
+import { MantineProvider } from "@mantine/core";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
+import { ApiError } from "./api/problem.js";
+import { AuthProvider, useAuth } from "./auth/auth-context.js";
+import { LoginPage } from "./auth/login-page.js";
+import { DashboardPage } from "./dashboard/dashboard-page.js";
+import { EventsPage } from "./events/events-page.js";
+import { Shell } from "./layout/shell.js";
+import { LiveProvider } from "./live/live-context.js";
+import { SourcesPage } from "./sources/sources-page.js";
+import { theme } from "./theme.js";
+
+function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // A 4xx will not get better by asking again; network blips and 5xx may.
+        retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+        staleTime: 5_000,
+      },
+    },
+  });
+}
+
+function RequireUser() {
+  const { user } = useAuth();
+  const location = useLocation();
+  if (!user) {
+    const next = `${location.pathname}${location.search}`;
+    return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return (
+    <LiveProvider>
+      <Shell />
+    </LiveProvider>
+  );
+}
+
+export function App() {
+  const [queryClient] = useState(makeQueryClient);
+  return (
+    <MantineProvider theme={theme} forceColorScheme="dark">
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <AuthProvider>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route element={<RequireUser />}>
+                <Route index element={<DashboardPage />} />
+                <Route path="events" element={<EventsPage />} />
+                <Route path="sources" element={<SourcesPage />} />
+                <Route path="*" element={<Navigate to="/" replace />} />
+              </Route>
+            </Routes>
+          </AuthProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

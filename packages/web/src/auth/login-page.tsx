@@ -1,0 +1,113 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Center,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { ApiError, errorMessage } from "../api/problem.js";
+import { Logo } from "../components/logo.js";
+import { useAuth } from "./auth-context.js";
+
+/** Only same-origin paths: `next` comes from the URL and must not send the user elsewhere. */
+function safeNext(next: string | null): string {
+  return next?.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/";
+}
+
+function loginError(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401)
+    return error.detail && error.detail !== "Your session has ended. Please sign in again."
+      ? error.detail
+      : "Wrong username or password.";
+  if (error instanceof ApiError && error.status === 429) {
+    const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : " Try again in a moment.";
+    return `Too many sign-in attempts.${wait}`;
+  }
+  return errorMessage(error);
+}
+
+export function LoginPage() {
+  const { user, login, expired } = useAuth();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const next = safeNext(params.get("next"));
+
+  if (user && !busy) return <Navigate to={next} replace />;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await login(username.trim(), password);
+      await navigate(next, { replace: true });
+    } catch (err) {
+      setError(loginError(err));
+      setPassword("");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Center mih="100vh" bg="dark.9">
+      <Paper w={360} p="xl" withBorder bg="dark.7">
+        <form onSubmit={submit}>
+          <Stack gap="md">
+            <Group gap="sm">
+              <Logo size={32} />
+              <Box>
+                <Title order={3}>Vigil</Title>
+                <Text size="xs" c="dimmed">
+                  Security operations console
+                </Text>
+              </Box>
+            </Group>
+            {expired && !error && (
+              <Alert color="yellow" variant="light">
+                Your session has ended. Please sign in again.
+              </Alert>
+            )}
+            {error && (
+              <Alert color="red" variant="light" data-testid="login-error" role="alert">
+                {error}
+              </Alert>
+            )}
+            <TextInput
+              label="Username"
+              autoComplete="username"
+              autoFocus
+              required
+              value={username}
+              onChange={(e) => setUsername(e.currentTarget.value)}
+              data-testid="login-username"
+            />
+            <PasswordInput
+              label="Password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              data-testid="login-password"
+            />
+            <Button type="submit" loading={busy} disabled={!username || !password} data-testid="login-submit">
+              Sign in
+            </Button>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

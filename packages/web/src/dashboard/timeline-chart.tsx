@@ -1,0 +1,45 @@
+import type { EChartsOption } from "echarts";
+import { useMemo } from "react";
+import type { Timeline } from "../api/types.js";
+import { CHART_GRID_LINE, CHART_TEXT, CHART_TOOLTIP, Chart } from "../components/chart.js";
+import { SEVERITY_HEX, SEVERITY_ORDER } from "../severity.js";
+
+/** Events over time as bars stacked by severity, critical at the top of each stack. */
+export function TimelineChart({ timeline, height }: { timeline: Timeline; height: number }) {
+  const option = useMemo<EChartsOption>(() => {
+    const bottomUp = [...SEVERITY_ORDER].reverse();
+    const spanDays = timeline.bucket_seconds >= 3600;
+    return {
+      backgroundColor: "transparent",
+      animationDuration: 300,
+      grid: { left: 48, right: 12, top: 28, bottom: 24 },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, ...CHART_TOOLTIP },
+      legend: { top: 0, right: 0, textStyle: { color: CHART_TEXT }, itemWidth: 12, itemHeight: 8 },
+      xAxis: {
+        type: "time",
+        axisLabel: {
+          color: CHART_TEXT,
+          hideOverlap: true,
+          formatter: spanDays ? "{MM}-{dd} {HH}:{mm}" : "{HH}:{mm}",
+        },
+        axisLine: { lineStyle: { color: CHART_GRID_LINE } },
+      },
+      yAxis: {
+        type: "value",
+        minInterval: 1,
+        axisLabel: { color: CHART_TEXT },
+        splitLine: { lineStyle: { color: CHART_GRID_LINE } },
+      },
+      series: bottomUp.map((severity) => ({
+        name: severity,
+        type: "bar",
+        stack: "severity",
+        barCategoryGap: "10%",
+        itemStyle: { color: SEVERITY_HEX[severity] },
+        emphasis: { focus: "series" },
+        data: timeline.buckets.map((b) => [b.t, b.by_severity[severity] ?? 0]),
+      })),
+    };
+  }, [timeline]);
+  return <Chart option={option} height={height} data-testid="timeline-chart" />;
+}

@@ -1,0 +1,93 @@
+import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Tooltip } from "@mantine/core";
+import { Outlet, NavLink as RouterLink, useLocation } from "react-router";
+import { useAuth } from "../auth/auth-context.js";
+import { Logo } from "../components/logo.js";
+import { useLive } from "../live/live-context.js";
+import type { LiveStatus } from "../live/live-socket.js";
+
+const NAV = [
+  { to: "/", label: "Dashboard", testId: "nav-dashboard", exact: true },
+  { to: "/events", label: "Events", testId: "nav-events", exact: false },
+  { to: "/sources", label: "Sources", testId: "nav-sources", exact: false },
+] as const;
+
+const STATUS_LOOK: Record<LiveStatus, { color: string; label: string; hint: string }> = {
+  live: { color: "green", label: "Live", hint: "Receiving events as they arrive" },
+  connecting: { color: "yellow", label: "Connecting", hint: "Opening the live connection" },
+  reconnecting: { color: "orange", label: "Reconnecting", hint: "Live connection lost; retrying" },
+};
+
+function LiveIndicator() {
+  const { status, dropped } = useLive();
+  const look = STATUS_LOOK[status];
+  const hint =
+    dropped > 0 ? `${look.hint}. ${dropped} events skipped while the console fell behind.` : look.hint;
+  return (
+    <Tooltip label={hint}>
+      <Badge
+        variant="dot"
+        color={look.color}
+        size="lg"
+        data-testid="ws-status"
+        data-status={status}
+        aria-live="polite"
+      >
+        {look.label}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+export function Shell() {
+  const { user, logout } = useAuth();
+  const location = useLocation();
+  return (
+    <AppShell header={{ height: 48 }} navbar={{ width: 180, breakpoint: 0 }} padding="sm">
+      <AppShell.Header bg="dark.8">
+        <Group h="100%" px="sm" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <Logo size={24} />
+            <Text fw={700} size="lg">
+              Vigil
+            </Text>
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <LiveIndicator />
+            {user && (
+              <Text size="sm" data-testid="current-user">
+                {user.username}{" "}
+                <Text span c="dimmed" size="xs" tt="uppercase">
+                  {user.role}
+                </Text>
+              </Text>
+            )}
+            <Button size="xs" variant="default" onClick={() => void logout()} data-testid="sign-out">
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" bg="dark.8">
+        <Stack gap={2}>
+          {NAV.map((item) => {
+            const active = item.exact ? location.pathname === item.to : location.pathname.startsWith(item.to);
+            return (
+              <NavLink
+                key={item.to}
+                component={RouterLink}
+                to={item.to}
+                label={item.label}
+                active={active}
+                variant="filled"
+                data-testid={item.testId}
+              />
+            );
+          })}
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,78 @@
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
+import type { ApiEvent } from "../api/types.js";
+import { useAuth } from "../auth/auth-context.js";
+import { currentToken } from "../auth/session.js";
+import { LiveSocket, type LiveStatus, liveUrl, type Subscription } from "./live-socket.js";
+
+type Listener = (event: ApiEvent) => void;
+
+interface LiveValue {
+  status: LiveStatus;
+  /** Events the server dropped for this client because it fell behind (from `lagged` messages). */
+  dropped: number;
+  /** Registers a listener for new events; returns the unsubscribe function. */
+  listen(listener: Listener): () => void;
+  subscribe(subscription: Subscription): void;
+}
+
+const LiveContext = createContext<LiveValue | null>(null);
+
+/** One socket for the whole signed-in console; pages listen to it. */
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const { user, api } = useAuth();
+  const [status, setStatus] = useState<LiveStatus>("connecting");
+  const [dropped, setDropped] = useState(0);
+  const listeners = useRef(new Set<Listener>());
+  const socketRef = useRef<LiveSocket | null>(null);
+  // Pages may subscribe before the socket exists (child effects run first): keep it for the socket.
+  const subscriptionRef = useRef<Subscription>({});
+
+  const userId = user?.id;
+  useEffect(() => {
+    if (!userId) return;
+    const socket = new LiveSocket({
+      url: () => liveUrl(currentToken() ?? ""),
+      onEvent: (event) => {
+        for (const listener of listeners.current) listener(event);
+      },
+      onStatus: setStatus,
+      onLagged: (n) => setDropped((total) => total + n),
+      // If the token is dead this 401 signs the user out; otherwise the socket keeps retrying.
+      onRefused: () => {
+        api.get("/api/v1/auth/me").catch(() => undefined);
+      },
+    });
+    socketRef.current = socket;
+    socket.subscribe(subscriptionRef.current);
+    socket.start();
+    return () => {
+      socket.stop();
+      socketRef.current = null;
+    };
+  }, [userId, api]);
+
+  const value = useMemo<LiveValue>(
+    () => ({
+      status,
+      dropped,
+      listen(listener) {
+        listeners.current.add(listener);
+        return () => {
+          listeners.current.delete(listener);
+        };
+      },
+      subscribe(subscription) {
+        subscriptionRef.current = subscription;
+        socketRef.current?.subscribe(subscription);
+      },
+    }),
+    [status, dropped],
+  );
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): LiveValue {
+  const value = useContext(LiveContext);
+  if (!value) throw new Error("useLive outside LiveProvider");
+  return value;
+}
