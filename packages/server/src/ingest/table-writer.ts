@@ -17,7 +17,10 @@ export interface TableWriterOptions {
   maxQueued: number;
   deadLetter: DeadLetter;
   log: Logger;
-  onStored?: (rows: number) => void;
+  /** Called with the rows each successful insert stored (for per-source metrics). */
+  onStored?: (rows: readonly string[]) => void;
+  /** Called with rows sent to the dead-letter file. */
+  onDeadLettered?: (rows: readonly string[]) => void;
 }
 
 interface Chunk {
@@ -177,7 +180,7 @@ export class TableWriter {
       try {
         await this.o.store.insertJsonEachRow(this.o.table, rows.join("\n"));
         this.stats.stored += rows.length;
-        this.o.onStored?.(rows.length);
+        this.o.onStored?.(rows);
         if (this.storeDownSince) {
           this.o.log.info(
             { table: this.o.table, downMs: Date.now() - this.storeDownSince },
@@ -216,7 +219,7 @@ export class TableWriter {
       try {
         await this.o.store.insertJsonEachRow(this.o.table, half.join("\n"));
         this.stats.stored += half.length;
-        this.o.onStored?.(half.length);
+        this.o.onStored?.(half);
       } catch (e) {
         if (isDataError(e)) await this.bisect(half, e as Error);
         else throw e;
@@ -226,6 +229,7 @@ export class TableWriter {
 
   private deadLetter(rows: string[], reason: string): void {
     this.o.deadLetter.write(this.o.table, rows, reason);
+    this.o.onDeadLettered?.(rows);
     this.stats.deadLettered += rows.length;
     this.o.log.warn({ table: this.o.table, rows: rows.length, reason }, "rows sent to the dead-letter file");
   }
@@ -243,7 +247,5 @@ export class TableWriter {
 function isDataError(err: unknown): boolean {
   const text = err instanceof Error ? err.message : String(err);
   // 6 CANNOT_PARSE_TEXT, 26/27 CANNOT_PARSE_*, 53 TYPE_MISMATCH, 117 INCORRECT_DATA, 41/38 date/number parse, 69 ARGUMENT_OUT_OF_BOUND
-  return /Code: (6|26|27|38|41|53|69|72|117|131)\b|CANNOT_PARSE|INCORRECT_DATA|TYPE_MISMATCH/.test(
-    text,
-  );
+  return /Code: (6|26|27|38|41|53|69|72|117|131)\b|CANNOT_PARSE|INCORRECT_DATA|TYPE_MISMATCH/.test(text);
 }

@@ -99,6 +99,34 @@ export function worstSeverity(a: Severity, b: Severity): Severity {
   return SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a;
 }
 
+const offsetCache = new Map<string, number>();
+
+/**
+ * `wallClockToUtc` with the zone offset cached per zone and local hour: zone rules change on hour
+ * boundaries, and asking Intl for the offset costs more than the rest of a parse.
+ */
+export function localToUtc(
+  timeZone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  ms = 0,
+): number {
+  if (timeZone === "UTC" || timeZone === "Etc/UTC")
+    return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const key = `${timeZone}|${year}|${month}|${day}|${hour}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = Date.UTC(year, month - 1, day, hour) - wallClockToUtc(timeZone, year, month, day, hour);
+    if (offsetCache.size > 50_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+}
+
 /**
  * ISO 8601 / RFC 3339 time → epoch ms. With an offset (`Z`, `+02:00`, `+0200`) it is exact; without,
  * the wall clock is read in `timeZone`. Accepts a space instead of `T` and any fraction length.
@@ -112,7 +140,7 @@ export function parseIsoTime(text: string, timeZone: string): number | null {
   const [, y, mo, d, h, mi, s, frac, off] = m;
   const ms = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
   const parts = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s ?? 0), ms] as const;
-  if (!off) return wallClockToUtc(timeZone, ...parts);
+  if (!off) return localToUtc(timeZone, ...parts);
   const utc = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], parts[6]);
   if (off.toUpperCase() === "Z") return utc;
   const sign = off.startsWith("-") ? -1 : 1;
@@ -132,8 +160,7 @@ export function parseClfTime(text: string, timeZone: string): number | null {
   const month = monthFromName(mon ?? "");
   if (!month) return null;
   const ms = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
-  if (!sign)
-    return wallClockToUtc(timeZone, Number(y), month, Number(d), Number(h), Number(mi), Number(s), ms);
+  if (!sign) return localToUtc(timeZone, Number(y), month, Number(d), Number(h), Number(mi), Number(s), ms);
   const utc = Date.UTC(Number(y), month - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   const offsetMin = (Number(oh) * 60 + Number(om)) * (sign === "-" ? -1 : 1);
   return utc - offsetMin * 60_000;
@@ -155,7 +182,7 @@ export function parseBsdTime(text: string, timeZone: string, receivedAt: number)
   const day = Number(d);
   const year = y ? Number(y) : inferYear(month, day, receivedAt);
   const ms = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
-  return wallClockToUtc(timeZone, year, month, day, Number(h), Number(mi), Number(s), ms);
+  return localToUtc(timeZone, year, month, day, Number(h), Number(mi), Number(s), ms);
 }
 
 /** `2012/04/09 11:53:29` (nginx error log, local time) → epoch ms in `timeZone`. */
@@ -163,7 +190,7 @@ export function parseSlashTime(text: string, timeZone: string): number | null {
   const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m;
-  return wallClockToUtc(timeZone, Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s));
+  return localToUtc(timeZone, Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s));
 }
 
 /** What a product's action word means for Vigil: allow / drop / reject / quarantine, else "". */

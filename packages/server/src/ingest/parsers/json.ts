@@ -80,24 +80,32 @@ const TIME_KEYS = [
 const SEVERITY_KEYS = ["severity", "event.severity", "level", "log.level", "priority"];
 const SYSLOG_SEVERITY_KEYS = ["syslog_severity", "log.syslog.severity.code"];
 
-/** Reads `a.b.c` as a flat key first ("source.ip": …), then as a nested path. */
-function get(doc: Obj, path: string): unknown {
-  if (path in doc) return doc[path];
-  if (!path.includes(".")) return undefined;
-  let cur: unknown = doc;
-  for (const part of path.split(".")) {
-    if (!cur || typeof cur !== "object" || Array.isArray(cur)) return undefined;
-    cur = (cur as Obj)[part];
+/**
+ * Every value of the document under its dotted path (`source.ip`), whether the sender nested it
+ * (`{"source":{"ip":…}}`) or wrote the dots itself (`{"source.ip":…}`); objects are kept too, so a
+ * field that is an object where text was expected can be reported.
+ */
+function flatten(doc: Obj, prefix = "", out = new Map<string, unknown>(), depth = 0): Map<string, unknown> {
+  for (const [k, v] of Object.entries(doc)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (!out.has(key)) out.set(key, v);
+    if (v && typeof v === "object" && !Array.isArray(v) && depth < 6) flatten(v as Obj, key, out, depth + 1);
   }
-  return cur;
+  return out;
 }
 
-function first(doc: Obj, keys: readonly string[]): { key: string; value: unknown } | null {
+const isObject = (v: unknown) => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** First alias with a usable value; an object under an alias only counts when no alias has a leaf. */
+function first(doc: Map<string, unknown>, keys: readonly string[]): { key: string; value: unknown } | null {
+  let objectHit: { key: string; value: unknown } | null = null;
   for (const key of keys) {
-    const value = get(doc, key);
-    if (value !== undefined && value !== null && value !== "") return { key, value };
+    const value = doc.get(key);
+    if (value === undefined || value === null || value === "") continue;
+    if (isObject(value)) objectHit ??= { key, value };
+    else return { key, value };
   }
-  return null;
+  return objectHit;
 }
 
 /** Epoch seconds, ms or µs as a number or numeric string; ISO 8601; anything Date can read. */
@@ -146,7 +154,8 @@ export const parseJson: Parser = (line: string, ctx: ParseContext): ParseResult 
   return { event: fromObject(parsed as Obj, line, ctx) };
 };
 
-export function fromObject(doc: Obj, line: string, ctx: ParseContext): EventDraft {
+export function fromObject(parsed: Obj, line: string, ctx: ParseContext): EventDraft {
+  const doc = flatten(parsed);
   const problems: string[] = [];
   const event: EventDraft = { source_type: "json", raw_log: line };
   const fields = event as unknown as Record<string, unknown>;

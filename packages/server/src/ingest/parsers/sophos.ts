@@ -9,7 +9,7 @@
 
 import { isIP } from "node:net";
 import type { EventAction, EventDraft, ParseContext, Parser, Severity } from "../event.js";
-import { readKeyValues } from "./sophos-kv.js";
+import { type KeyValues, readKeyValues } from "./sophos-kv.js";
 import {
   actionFromWord,
   atLeast,
@@ -27,17 +27,25 @@ export function looksLikeSophos(message: string): boolean {
   return message.includes("log_type=") && (message.includes("log_id=") || message.includes("device_name="));
 }
 
-type Fields = Map<string, string>;
+type Fields = KeyValues;
 
-/** First non-empty value among `keys`, trimmed; Sophos writes `-` for "none" in WAF lines. */
-function pick(fields: Fields, ...keys: string[]): string {
-  for (const key of keys) {
-    const raw = fields.get(key);
-    if (raw === undefined || raw === "") continue;
-    const value = raw.trim();
-    if (value !== "" && value !== "-") return value;
-  }
-  return "";
+/** The value of `key`, trimmed; "" when absent, empty or `-` (Sophos's "none" in WAF lines). */
+function value(fields: Fields, key: string): string {
+  const raw = fields.get(key);
+  if (raw === undefined || raw === "") return "";
+  const trimmed = raw.trim();
+  return trimmed === "-" ? "" : trimmed;
+}
+
+/** First non-empty value among up to four aliases (fixed arity: no array per call on the hot path). */
+function pick(fields: Fields, a: string, b?: string, c?: string, d?: string): string {
+  let v = value(fields, a);
+  if (v !== "" || b === undefined) return v;
+  v = value(fields, b);
+  if (v !== "" || c === undefined) return v;
+  v = value(fields, c);
+  if (v !== "" || d === undefined) return v;
+  return value(fields, d);
 }
 
 /** An IPv4/IPv6 literal, or "" (Sophos writes `src_ip=` or junk for "none"). */
@@ -131,7 +139,7 @@ function eventSeverity(
 
 export const parseSophos: Parser = (line, ctx) => {
   // A `<PRI>` or syslog header left in front is skipped by the reader (words before the first key).
-  const { fields, error } = readKeyValues(line);
+  const fields = readKeyValues(line);
   const rawType = pick(fields, "log_type");
   const logId = pick(fields, "log_id");
   if (rawType === "" && logId === "") return null;
@@ -169,7 +177,7 @@ export const parseSophos: Parser = (line, ctx) => {
   const isWaf = logType === "WAF";
   let hostname = isWaf
     ? stripPort(pick(fields, "server", "domain"))
-    : pick(fields, "domain", "domainname", "dstdomain", "website", "dst_domainname");
+    : pick(fields, "domain", "domainname", "dstdomain", "website");
   let srcIp = ipOrEmpty(pick(fields, "src_ip", "sourceip", "srcip", "remote_ip"));
   let dstIp = ipOrEmpty(pick(fields, "dst_ip", "destinationip", "localip", "dstip"));
   if (rawType === "Sandbox" && component === "Web") {
@@ -213,7 +221,7 @@ export const parseSophos: Parser = (line, ctx) => {
     reason,
     sophos_id: logId,
     device_serial: pick(fields, "device_serial_id", "device_id", "serial_number"),
-    parse_error: error || time.error,
+    parse_error: fields.error || time.error,
   };
   draft.mitre_technique = mitreTechnique(
     logType,

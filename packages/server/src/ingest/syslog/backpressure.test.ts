@@ -54,6 +54,36 @@ describe("backpressure from the sink reaches TCP senders", () => {
     }
   });
 
+  it("does not close a connection as idle while the sink holds it paused", async () => {
+    const sink = new CollectingSink();
+    const l = await createSyslogListeners({
+      sink,
+      host: "127.0.0.1",
+      port: 0,
+      udp: false,
+      idleTimeoutMs: 150,
+    });
+    try {
+      const s = await connect("tcp", l.ports.tcp as number);
+      let closed = false;
+      s.on("close", () => {
+        closed = true;
+      });
+      sink.full = true;
+      await write(s, "<13>one\n");
+      await sink.until("the first line", () => sink.lines.length === 1);
+      await sleep(600);
+      expect(closed).toBe(false);
+      sink.release();
+      await write(s, "<13>two\n");
+      await sink.until("the second line", () => sink.lines.length === 2);
+      // Once flowing again, real idleness still closes it.
+      await sink.until("the idle close", () => closed, 5_000);
+    } finally {
+      await l.close();
+    }
+  });
+
   it("a connection opened while paused starts paused", async () => {
     const sink = new CollectingSink();
     const l = await createSyslogListeners({ sink, host: "127.0.0.1", port: 0, udp: false });

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { corpusPath, hasCorpus } from "../../test-support/corpus.js";
+import { wallClockToUtc } from "../time.js";
 import { parseSyslogHeader } from "./header.js";
 
 const utc = { receivedAt: Date.UTC(2024, 2, 15, 12, 0, 0), timezone: "UTC" };
@@ -55,6 +56,36 @@ describe("parseSyslogHeader: RFC 5424", () => {
   it("reads a time without offset in the sender's zone", () => {
     const r = parseSyslogHeader("<13>1 2024-07-01T10:00:00 host app - - - hi", paris);
     expect(r.meta.timestamp).toBe(Date.UTC(2024, 6, 1, 8, 0, 0));
+  });
+
+  it("resolves zone-less times exactly like wallClockToUtc, across DST changes, in odd zones too", () => {
+    const zones = [
+      "Europe/Paris",
+      "America/New_York",
+      "Asia/Kathmandu",
+      "Australia/Lord_Howe",
+      "America/St_Johns",
+    ];
+    const days = [Date.UTC(2024, 2, 9), Date.UTC(2024, 2, 30), Date.UTC(2024, 9, 5), Date.UTC(2024, 10, 2)];
+    const pad = (n: number) => String(n).padStart(2, "0");
+    for (const timezone of zones) {
+      for (const day of days) {
+        for (let t = day; t < day + 2 * 86_400_000; t += 7 * 60_000 + 13_000) {
+          const d = new Date(t);
+          const [y, mo, da, h, mi, se] = [
+            d.getUTCFullYear(),
+            d.getUTCMonth() + 1,
+            d.getUTCDate(),
+            d.getUTCHours(),
+            d.getUTCMinutes(),
+            d.getUTCSeconds(),
+          ];
+          const iso = `${y}-${pad(mo)}-${pad(da)}T${pad(h)}:${pad(mi)}:${pad(se)}`;
+          const r = parseSyslogHeader(`<13>1 ${iso} h a - - - m`, { receivedAt: t, timezone });
+          expect(r.meta.timestamp, `${timezone} ${iso}`).toBe(wallClockToUtc(timezone, y, mo, da, h, mi, se));
+        }
+      }
+    }
   });
 
   it("keeps malformed structured data as message text rather than losing it", () => {
@@ -236,5 +267,26 @@ describe.skipIf(!hasCorpus)("parseSyslogHeader: Sophos XG corpus", () => {
   it("returns 18.5 lines without any header whole", () => {
     const lines = read("test-sophos-18-5-firewall.log");
     for (const line of lines) expect(parseSyslogHeader(line, utc).message).toBe(line);
+  });
+});
+
+describe("parseSyslogHeader throughput", () => {
+  it("prints headers per second for each form (no assertion)", () => {
+    const samples = {
+      rfc3164:
+        "<38>Mar  5 09:01:02 web01 sshd[4242]: Failed password for root from 198.51.100.7 port 52113 ssh2",
+      rfc5424: '<165>1 2024-03-01T12:00:00.123+01:00 fw01 app 8710 - [origin@1 ip="192.0.2.1"] event text',
+      sophos:
+        '<30>device="SFW" date=2020-05-18 time=14:38:48 timezone="CEST" device_name="XG230" log_id=0411016',
+    };
+    const ctx = { receivedAt: Date.UTC(2024, 2, 15), timezone: "Europe/Paris" };
+    for (const [form, line] of Object.entries(samples)) {
+      for (let i = 0; i < 20_000; i++) parseSyslogHeader(line, ctx);
+      const n = 200_000;
+      const start = performance.now();
+      for (let i = 0; i < n; i++) parseSyslogHeader(line, ctx);
+      const perSecond = Math.round(n / ((performance.now() - start) / 1000));
+      console.log(`[header] ${form}: ${perSecond.toLocaleString("en")} headers/s`);
+    }
   });
 });

@@ -110,6 +110,25 @@ describe("syslog listeners over real sockets", () => {
     },
   );
 
+  it("TCP end to end: prints lines per second over loopback (no assertion beyond delivery)", async () => {
+    const before = sink.lines.length;
+    const n = 200_000;
+    const line =
+      '<134>1 2024-03-01T12:00:00.000Z fw01 sophos - - - device_name="SFW" log_id=010101600001 n=1\n';
+    const payload = Buffer.from(line.repeat(n));
+    const start = performance.now();
+    const s = await connect("tcp", port("tcp"));
+    await write(s, payload);
+    await end(s);
+    await sink.until("all lines", () => sink.lines.length >= before + n, 30_000);
+    const seconds = (performance.now() - start) / 1000;
+    console.log(
+      `[syslog] TCP: ${n} lines (${(payload.length / 1e6).toFixed(0)} MB) in ${seconds.toFixed(2)} s: ` +
+        `${Math.round(n / seconds).toLocaleString("en")} lines/s`,
+    );
+    sink.lines.splice(before); // keep memory flat for the other cases
+  });
+
   describe.skipIf(!hasLogger)("with util-linux logger", () => {
     const cases = [
       { name: "UDP RFC 5424", args: ["--udp", "--rfc5424"], transport: "udp" },

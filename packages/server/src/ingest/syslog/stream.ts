@@ -77,6 +77,11 @@ export async function startStreamListener(o: StreamListenerOptions): Promise<Str
       deliver();
     });
     socket.on("timeout", () => {
+      // Silence we caused by pausing for backpressure is not the sender idling: wait another period.
+      if (o.flow.isPaused) {
+        socket.setTimeout(o.idleTimeoutMs);
+        return;
+      }
       log.debug({ peer, transport }, "syslog connection idle: closed");
       socket.destroy();
     });

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as auth from "./0001-auth.js";
+import * as sources from "./0002-sources.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -7,4 +8,5 @@ import * as auth from "./0001-auth.js";
  */
 export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-auth": auth,
+  "0002-sources": sources,
 };

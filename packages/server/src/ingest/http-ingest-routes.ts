@@ -1,0 +1,168 @@
+import { type Static, Type } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
+import type { HttpFeature } from "../http/app.js";
+import { principalOf } from "../http/guard.js";
+import { HttpProblem, ProblemSchema } from "../http/problem.js";
+import type { Metrics } from "../ops/metrics.js";
+import type { Event } from "./event.js";
+import { checkIngestRecord } from "./http-record.js";
+import { finishEvent, type GeoLookup } from "./normalise.js";
+import { parseLine } from "./parsers/registry.js";
+import { finishModSec, type Ingest } from "./pipeline.js";
+import { DEFAULT_SITE } from "./sources/source-registry.js";
+
+/**
+ * HTTP ingest: one JSON event, or a batch as a JSON array or NDJSON. Authenticated by an API key with the
+ * `ingest` scope (a key bound to a site forces that site). The reply comes only after the events are in
+ * the store, so a 2xx means stored; 429 with Retry-After when the store is behind.
+ */
+export interface HttpIngestOptions {
+  ingest: Ingest;
+  geo: GeoLookup | null;
+  metrics: Metrics;
+  /** Largest accepted request body, bytes. */
+  bodyLimit?: number;
+}
+
+const Rejected = Type.Object({ index: Type.Integer(), reason: Type.String() });
+const IngestReply = Type.Object({
+  accepted: Type.Integer({ description: "Records stored." }),
+  rejected: Type.Array(Rejected, { description: "Records not stored, by index, with the reason." }),
+});
+type IngestReplyT = Static<typeof IngestReply>;
+
+/** An NDJSON line that was not JSON: kept in its place so the index in the reply is the line's. */
+class InvalidLine {
+  constructor(readonly reason: string) {}
+}
+
+const NDJSON_TYPES = ["application/x-ndjson", "application/ndjson", "application/jsonl", "text/plain"];
+
+export const httpIngestRoutes =
+  (o: HttpIngestOptions): HttpFeature =>
+  async (app) => {
+    const bodyLimit = o.bodyLimit ?? 32 << 20;
+    app.addContentTypeParser(NDJSON_TYPES, { parseAs: "string", bodyLimit }, (_req, body, done) =>
+      done(null, body),
+    );
+
+    const convert = (records: unknown[], site: string, sender: string) => {
+      const events: Event[] = [];
+      const modsec: ReturnType<typeof finishModSec>[] = [];
+      const rejected: { index: number; reason: string }[] = [];
+      const now = Date.now();
+      records.forEach((rec, index) => {
+        if (rec instanceof InvalidLine) {
+          rejected.push({ index, reason: rec.reason });
+          return;
+        }
+        const problem = checkIngestRecord(rec);
+        if (problem) {
+          rejected.push({ index, reason: problem });
+          return;
+        }
+        const r = rec as Record<string, unknown>;
+        const text = JSON.stringify(r);
+        const result = parseLine(text, { receivedAt: now, timezone: "UTC" });
+        const recordSite = typeof r.site === "string" ? r.site : DEFAULT_SITE;
+        const origin = { site: site || recordSite, sender };
+        if (result.event) {
+          const e = finishEvent(
+            { ...result.event, raw_log: typeof r.raw_log === "string" ? r.raw_log : text },
+            origin,
+            o.geo,
+            now,
+          );
+          events.push(e);
+        }
+        for (const m of result.modsec ?? []) modsec.push(finishModSec(m, origin.site, now));
+      });
+      if (rejected.length > 0)
+        o.metrics.failed.inc({ source: "http", reason: "invalid_record" }, rejected.length);
+      return { events, modsec, rejected };
+    };
+
+    const store = async (records: unknown[], req: FastifyRequest) => {
+      const p = principalOf(req);
+      const site = p.kind === "apikey" ? (p.site ?? "") : "";
+      const sender = p.kind === "apikey" ? p.name : p.username;
+      const { events, modsec, rejected } = convert(records, site, sender);
+      await o.ingest.storeEvents(events, modsec);
+      return { accepted: events.length, rejected } satisfies IngestReplyT;
+    };
+
+    const refuseWhenBehind = () => {
+      if (o.ingest.pressured) {
+        throw new HttpProblem(
+          429,
+          "The event store is behind; retry after the number of seconds in Retry-After.",
+          {
+            "retry-after": "1",
+          },
+        );
+      }
+    };
+
+    app.post(
+      "/api/v1/ingest",
+      {
+        bodyLimit,
+        config: { access: { scope: "ingest" } },
+        schema: {
+          tags: ["ingest"],
+          summary: "Ingest one event (JSON object with Event field names or common aliases)",
+          body: Type.Object({}, { additionalProperties: true }),
+          response: { 200: IngestReply, 400: ProblemSchema, 429: ProblemSchema },
+        },
+      },
+      async (req) => {
+        refuseWhenBehind();
+        const res = await store([req.body], req);
+        if (res.rejected.length > 0) throw new HttpProblem(400, res.rejected[0]?.reason ?? "invalid record");
+        return res;
+      },
+    );
+
+    app.post(
+      "/api/v1/ingest/batch",
+      {
+        bodyLimit,
+        config: { access: { scope: "ingest" } },
+        schema: {
+          tags: ["ingest"],
+          summary:
+            "Ingest a batch: a JSON array, or NDJSON (one JSON object per line, Content-Type application/x-ndjson)",
+          description:
+            "Each bad record is reported by index with the reason; the good ones are stored. The reply comes after they are stored.",
+          body: Type.Union([Type.Array(Type.Unknown()), Type.String()]),
+          response: { 200: IngestReply, 429: ProblemSchema },
+        },
+      },
+      async (req) => {
+        refuseWhenBehind();
+        const body = req.body;
+        const records: unknown[] = Array.isArray(body) ? body : splitNdjson(String(body));
+        return store(records, req);
+      },
+    );
+  };
+
+/** NDJSON lines → values; a line that is not JSON becomes an InvalidLine naming the problem (rejected by index). */
+export function splitNdjson(text: string): unknown[] {
+  const out: unknown[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    if (line.length > 0) {
+      try {
+        out.push(JSON.parse(line));
+      } catch (err) {
+        out.push(new InvalidLine(`not valid JSON: ${(err as Error).message}`));
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}

@@ -1,0 +1,221 @@
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import { uuidv7 } from "uuidv7";
+import type { StateDatabase } from "../../storage/state-schema.js";
+import type { SourceMatchType } from "./source-tables.js";
+
+/**
+ * Who sent a line, and so which site it belongs to and which time zone its wall-clock times are in.
+ * Lookups are synchronous from an in-memory copy (ingest calls this for every line); unknown senders and
+ * counters are written back to the state store every few seconds.
+ */
+export const DEFAULT_SITE = "default";
+
+export interface ResolvedSource {
+  site: string;
+  timezone: string;
+  registered: boolean;
+}
+
+export interface SourceView {
+  id: string;
+  match_type: SourceMatchType;
+  match_value: string;
+  name: string;
+  site: string;
+  timezone: string;
+  registered: boolean;
+  first_seen: string | null;
+  last_seen: string | null;
+  event_count: number;
+}
+
+export interface SourceInput {
+  match_type: SourceMatchType;
+  match_value: string;
+  site: string;
+  timezone: string;
+  name?: string;
+}
+
+interface Seen {
+  count: number;
+  first: number;
+  last: number;
+}
+
+const key = (type: SourceMatchType, value: string) => `${type}:${value.toLowerCase()}`;
+
+export class SourceRegistry {
+  private registered = new Map<string, ResolvedSource>();
+  /** Counters since the last flush, by match key (unknown senders are keyed by IP). */
+  private seen = new Map<string, Seen>();
+  private timer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly db: Kysely<StateDatabase>,
+    private readonly defaultTimezone: string,
+    private readonly log: Pick<Logger, "warn" | "error">,
+  ) {}
+
+  static async open(db: Kysely<StateDatabase>, defaultTimezone: string, log: Pick<Logger, "warn" | "error">) {
+    const r = new SourceRegistry(db, defaultTimezone, log);
+    await r.reload();
+    r.timer = setInterval(() => {
+      r.flush().catch((err) => log.error({ err }, "could not record log senders"));
+    }, 5_000);
+    r.timer.unref();
+    return r;
+  }
+
+  /** Site and zone for a syslog sender: its device serial first, then header hostname, then peer IP. */
+  resolve(ip: string, hostname = "", serial = ""): ResolvedSource {
+    const hit =
+      (serial && this.registered.get(key("serial", serial))) ||
+      (hostname && this.registered.get(key("hostname", hostname))) ||
+      this.registered.get(key("ip", ip));
+    return hit ?? { site: DEFAULT_SITE, timezone: this.defaultTimezone, registered: false };
+  }
+
+  /** Only the peer IP counts here: a hostname in a header can be anything the sender writes. */
+  isRegisteredIp(ip: string): boolean {
+    return this.registered.has(key("ip", ip));
+  }
+
+  /** Counts lines from a sender; unknown senders are listed for an admin to assign. */
+  noteSeen(ip: string, count: number, now = Date.now()): void {
+    const k = key("ip", ip);
+    const s = this.seen.get(k);
+    if (s) {
+      s.count += count;
+      s.last = now;
+    } else this.seen.set(k, { count, first: now, last: now });
+  }
+
+  async list(): Promise<SourceView[]> {
+    await this.flush();
+    const rows = await this.db
+      .selectFrom("sources")
+      .selectAll()
+      .orderBy("registered", "desc")
+      .orderBy("last_seen", "desc")
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      match_type: r.match_type,
+      match_value: r.match_value,
+      name: r.name,
+      site: r.site,
+      timezone: r.timezone,
+      registered: r.registered,
+      first_seen: r.first_seen ? r.first_seen.toISOString() : null,
+      last_seen: r.last_seen ? r.last_seen.toISOString() : null,
+      event_count: Number(r.event_count),
+    }));
+  }
+
+  /** Registers a sender (or takes over the row an unknown sender left). */
+  async register(input: SourceInput): Promise<SourceView> {
+    const value = input.match_value.trim().toLowerCase();
+    const row = await this.db
+      .insertInto("sources")
+      .values({
+        id: uuidv7(),
+        match_type: input.match_type,
+        match_value: value,
+        name: input.name ?? "",
+        site: input.site,
+        timezone: input.timezone,
+        registered: true,
+      })
+      .onConflict((oc) =>
+        oc.columns(["match_type", "match_value"]).doUpdateSet({
+          name: input.name ?? "",
+          site: input.site,
+          timezone: input.timezone,
+          registered: true,
+        }),
+      )
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await this.reload();
+    return this.get(row.id) as Promise<SourceView>;
+  }
+
+  async update(
+    id: string,
+    patch: Partial<Omit<SourceInput, "match_type" | "match_value">>,
+  ): Promise<SourceView | null> {
+    const res = await this.db
+      .updateTable("sources")
+      .set({ ...patch, registered: true })
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return null;
+    await this.reload();
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const res = await this.db.deleteFrom("sources").where("id", "=", id).executeTakeFirst();
+    await this.reload();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async get(id: string): Promise<SourceView | null> {
+    return (await this.list()).find((s) => s.id === id) ?? null;
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.db
+      .selectFrom("sources")
+      .select(["match_type", "match_value", "site", "timezone"])
+      .where("registered", "=", true)
+      .execute();
+    const next = new Map<string, ResolvedSource>();
+    for (const r of rows)
+      next.set(key(r.match_type, r.match_value), { site: r.site, timezone: r.timezone, registered: true });
+    this.registered = next;
+  }
+
+  /** Writes counters and newly seen senders to the state store. */
+  async flush(): Promise<void> {
+    if (this.seen.size === 0) return;
+    const batch = this.seen;
+    this.seen = new Map();
+    for (const [k, s] of batch) {
+      const value = k.slice(3);
+      try {
+        await this.db
+          .insertInto("sources")
+          .values({
+            id: uuidv7(),
+            match_type: "ip",
+            match_value: value,
+            site: DEFAULT_SITE,
+            timezone: this.defaultTimezone,
+            registered: false,
+            first_seen: new Date(s.first),
+            last_seen: new Date(s.last),
+            event_count: String(s.count),
+          })
+          .onConflict((oc) =>
+            oc.columns(["match_type", "match_value"]).doUpdateSet((eb) => ({
+              last_seen: new Date(s.last),
+              first_seen: eb.fn.coalesce("sources.first_seen", eb.val(new Date(s.first))),
+              event_count: eb("sources.event_count", "+", eb.val(String(s.count))),
+            })),
+          )
+          .execute();
+      } catch (err) {
+        this.log.warn({ err, sender: value }, "could not record a log sender");
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}
