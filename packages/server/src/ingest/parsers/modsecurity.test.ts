@@ -13,7 +13,7 @@ const fixture = (name: string) =>
     .filter(Boolean);
 
 describe("ModSecurity error-log lines", () => {
-  const [nginxRule, nginxBlock, apacheRule, apacheBlock] = fixture("error-log.log");
+  const [nginxRule, nginxBlock, apacheRule, apacheBlock] = fixture("error-log.txt");
 
   it("turns an ordinary rule hit into a modsec row only, linked by unique_id", () => {
     const r = parseModSecurity(nginxRule ?? "", ctx);
@@ -71,7 +71,7 @@ describe("ModSecurity error-log lines", () => {
 
 describe("ModSecurity v3 JSON audit log", () => {
   it("gives one event per transaction and one row per rule, blocking rule first", () => {
-    const line = fixture("audit-v3.log")[0] ?? "";
+    const line = fixture("audit-v3.jsonl")[0] ?? "";
     const r = parseModSecurityAudit(line, ctx);
     expect(r?.event).toMatchObject({
       source_type: "modsecurity",
