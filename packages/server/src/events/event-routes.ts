@@ -1,0 +1,149 @@
+import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import { BadParameterError, shown } from "../query/bad-parameter.js";
+import { type EventFilter, parseEventFilter } from "../query/event-filter.js";
+import type { EventStore } from "../storage/event-store.js";
+import { createEventRepository, TOP_DIMENSIONS, type TopDimension } from "./event-repository.js";
+import {
+  EventDetailSchema,
+  EventPageSchema,
+  GeoSchema,
+  ListQuery,
+  ProblemBody,
+  StatsQuery,
+  StatsSchema,
+  TimelineSchema,
+  TopQuery,
+  TopSchema,
+} from "./event-schemas.js";
+import { notFound, parseBoundedInt, READ_EVENTS, scopeSiteOf, withBadParameters } from "./route-support.js";
+
+export interface EventRoutesDeps {
+  eventStore: EventStore;
+  /** The clock for the default time range (tests pin it). */
+  now?: () => number;
+}
+
+const TAGS = ["events"];
+const bad = { 400: ProblemBody };
+
+/**
+ * `GET /api/v1/events` and its views (detail, stats, timeline, top, geo). Every route reads the
+ * same filter from the query string; a site-bound API key sees only its site whatever it asks.
+ */
+export function eventRoutes({ eventStore, now = Date.now }: EventRoutesDeps): FastifyPluginAsyncTypebox {
+  const repo = createEventRepository(eventStore);
+
+  return async (app) => {
+    const filterOf = (
+      query: Readonly<Record<string, unknown>>,
+      request: Parameters<typeof scopeSiteOf>[0],
+    ) => {
+      const filter: EventFilter = parseEventFilter(query, now());
+      const scopeSite = scopeSiteOf(request);
+      return scopeSite === undefined ? filter : { ...filter, scopeSite };
+    };
+
+    app.get(
+      "/api/v1/events",
+      {
+        config: { access: READ_EVENTS },
+        schema: {
+          tags: TAGS,
+          summary: "Search events, newest first, one page at a time",
+          querystring: ListQuery,
+          response: { 200: EventPageSchema, ...bad },
+        },
+      },
+      (request, reply) =>
+        withBadParameters(reply, async () => {
+          const filter = filterOf(request.query, request);
+          const limit = parseBoundedInt(request.query.limit, "limit", 1, 1000, 100);
+          return repo.list(filter, limit, request.query.cursor ?? null);
+        }),
+    );
+
+    app.get(
+      "/api/v1/events/stats",
+      {
+        config: { access: READ_EVENTS },
+        schema: {
+          tags: TAGS,
+          summary: "Counts by log type, severity, action and site, and distinct sources",
+          querystring: StatsQuery,
+          response: { 200: StatsSchema, ...bad },
+        },
+      },
+      (request, reply) => withBadParameters(reply, async () => repo.stats(filterOf(request.query, request))),
+    );
+
+    app.get(
+      "/api/v1/events/timeline",
+      {
+        config: { access: READ_EVENTS },
+        schema: {
+          tags: TAGS,
+          summary: "Event counts over time per severity, in 60-120 zero-filled buckets",
+          querystring: StatsQuery,
+          response: { 200: TimelineSchema, ...bad },
+        },
+      },
+      (request, reply) =>
+        withBadParameters(reply, async () => repo.timeline(filterOf(request.query, request))),
+    );
+
+    app.get(
+      "/api/v1/events/top",
+      {
+        config: { access: READ_EVENTS },
+        schema: {
+          tags: TAGS,
+          summary: "The most frequent values of one dimension",
+          querystring: TopQuery,
+          response: { 200: TopSchema, ...bad },
+        },
+      },
+      (request, reply) =>
+        withBadParameters(reply, async () => {
+          const filter = filterOf(request.query, request);
+          const dim = request.query.dim;
+          if (!(TOP_DIMENSIONS as readonly string[]).includes(dim)) {
+            throw new BadParameterError("dim", `${shown(dim)} is not one of ${TOP_DIMENSIONS.join(", ")}`);
+          }
+          const limit = parseBoundedInt(request.query.limit, "limit", 1, 100, 10);
+          return { items: await repo.top(filter, dim as TopDimension, limit) };
+        }),
+    );
+
+    app.get(
+      "/api/v1/events/geo",
+      {
+        config: { access: READ_EVENTS },
+        schema: {
+          tags: TAGS,
+          summary: "Event counts per source country, placed on the country's centroid",
+          querystring: StatsQuery,
+          response: { 200: GeoSchema, ...bad },
+        },
+      },
+      (request, reply) =>
+        withBadParameters(reply, async () => ({ items: await repo.geo(filterOf(request.query, request)) })),
+    );
+
+    app.get(
+      "/api/v1/events/:id",
+      {
+        config: { access: READ_EVENTS },
+        schema: {
+          tags: TAGS,
+          summary: "One event with its ModSecurity rule hits",
+          params: Type.Object({ id: Type.String({ description: "event_id (UUID)" }) }),
+          response: { 200: EventDetailSchema, 404: ProblemBody },
+        },
+      },
+      async (request, reply) => {
+        const found = await repo.get(request.params.id, scopeSiteOf(request));
+        return found ?? notFound(reply, `No event with id ${shown(request.params.id)}`);
+      },
+    );
+  };
+}
