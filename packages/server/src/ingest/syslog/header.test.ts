@@ -221,7 +221,7 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
 
 describe("parseSyslogHeader: in-repo fixture", () => {
   it("reads every line of the mixed-sender fixture as its expected header", () => {
-    const lines = readFileSync(join(fixtures, "mixed-headers.log"), "utf8").split("\n").filter(Boolean);
+    const lines = readFileSync(join(fixtures, "mixed-headers.txt"), "utf8").split("\n").filter(Boolean);
     const expected = JSON.parse(
       readFileSync(join(fixtures, "mixed-headers.expected.json"), "utf8"),
     ) as Array<{
