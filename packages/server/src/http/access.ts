@@ -1,3 +1,5 @@
+import type {} from "fastify";
+
 /**
  * Who may call a route. Every route declares `config.access`; the app refuses to start if one does not
  * (secure by default). Roles are ordered: admin ⊃ analyst ⊃ audit.
@@ -29,6 +31,11 @@ export function roleAtLeast(have: Role, need: Role): boolean {
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * Write an audit-log row for this route's POST/PUT/PATCH/DELETE requests (default true).
+     * Only high-volume machine endpoints (event ingestion) should set `false`.
+     */
+    audit?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

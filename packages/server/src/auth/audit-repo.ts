@@ -1,0 +1,46 @@
+import type { Kysely } from "kysely";
+import type { StateDatabase } from "../storage/state-schema.js";
+import type { ActorKind } from "./auth-tables.js";
+
+/** The only code that reads and writes the `audit_log` table. */
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  actor: string;
+  actor_kind: ActorKind;
+  action: string;
+  target: string | null;
+  status_code: number;
+  detail: unknown;
+  ip: string | null;
+}
+
+export interface AuditFilter {
+  /** Entries strictly older than this id (UUIDv7 ids sort by time). */
+  beforeId?: string;
+  actor?: string;
+  action?: string;
+  limit: number;
+}
+
+export function createAuditRepo(db: Kysely<StateDatabase>) {
+  return {
+    async insert(entry: Omit<AuditEntry, "at">): Promise<void> {
+      // jsonb travels as JSON text: the same on pg (which would turn arrays into SQL arrays) and PGlite.
+      await db
+        .insertInto("audit_log")
+        .values({ ...entry, detail: JSON.stringify(entry.detail ?? {}) })
+        .execute();
+    },
+    async list(filter: AuditFilter): Promise<AuditEntry[]> {
+      let query = db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(filter.limit);
+      if (filter.beforeId) query = query.where("id", "<", filter.beforeId);
+      if (filter.actor) query = query.where("actor", "=", filter.actor);
+      if (filter.action)
+        query = query.where("action", "like", `%${filter.action.replace(/[%_\\]/g, "\\$&")}%`);
+      return query.execute();
+    },
+  };
+}
+
+export type AuditRepo = ReturnType<typeof createAuditRepo>;

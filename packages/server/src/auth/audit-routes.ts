@@ -1,0 +1,23 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { problemResponses } from "../http/problem.js";
+import type { AuditService } from "./audit-service.js";
+import { AuditList, AuditQuery } from "./auth-schemas.js";
+
+/** GET /api/v1/audit: who changed what, newest first, admins only. */
+export function auditRoutes(deps: { audit: AuditService }): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      "/api/v1/audit",
+      {
+        config: { access: { role: "admin" } },
+        schema: {
+          tags: ["audit"],
+          summary: "The audit log",
+          querystring: AuditQuery,
+          response: { 200: AuditList, ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => deps.audit.list(request.query),
+    );
+  };
+}

@@ -1,0 +1,128 @@
+import { Type } from "@fastify/type-provider-typebox";
+import { API_KEY_SCOPES } from "../http/access.js";
+import { MIN_PASSWORD_LENGTH } from "./secrets.js";
+
+/** TypeBox schemas of the auth, users, API-key and audit routes: validation, types and OpenAPI at once. */
+// Spelled out (not mapped from ROLES) so the inferred types stay literal unions.
+export const RoleSchema = Type.Union(
+  [Type.Literal("admin"), Type.Literal("analyst"), Type.Literal("audit")],
+  {
+    description: "admin ⊃ analyst ⊃ audit",
+  },
+);
+export const ScopeSchema = Type.Union([
+  Type.Literal("ingest"),
+  Type.Literal("metrics"),
+  Type.Literal("read"),
+]);
+
+export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9._@-]+$" });
+export const NewPassword = Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 });
+export const Email = Type.String({ format: "email", maxLength: 320 });
+export const IdParams = Type.Object({ id: Type.String({ format: "uuid" }) });
+
+export const MeSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: RoleSchema,
+  email: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export const LoginReply = Type.Object({
+  token: Type.String({ description: "Send as Authorization: Bearer <token>" }),
+  expires_at: Type.String({ format: "date-time", description: "Sliding: each use extends the session" }),
+  user: MeSchema,
+});
+
+export const PasswordBody = Type.Object(
+  { current_password: Type.String({ minLength: 1, maxLength: 1024 }), new_password: NewPassword },
+  { additionalProperties: false },
+);
+
+export const UserSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: RoleSchema,
+  email: Type.Union([Type.String(), Type.Null()]),
+  is_active: Type.Boolean(),
+  last_login: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  created_at: Type.String({ format: "date-time" }),
+});
+export const UserList = Type.Object({ items: Type.Array(UserSchema) });
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Username,
+    password: NewPassword,
+    role: RoleSchema,
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export const UpdateUserBody = Type.Object(
+  {
+    role: Type.Optional(RoleSchema),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    password: Type.Optional(NewPassword),
+    is_active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ApiKeySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String({ description: "The key's first characters, to tell keys apart" }),
+  scopes: Type.Array(ScopeSchema),
+  site: Type.Union([Type.String(), Type.Null()], { description: "An ingest key bound to a site" }),
+  created_by: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String({ format: "date-time" }),
+  last_used_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  revoked_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
+export const ApiKeyList = Type.Object({ items: Type.Array(ApiKeySchema) });
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: API_KEY_SCOPES.length, uniqueItems: true }),
+    site: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export const CreatedApiKey = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(ScopeSchema),
+  site: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String({ format: "date-time" }),
+  key: Type.String({ description: "The secret key: shown only in this response, store it now" }),
+});
+
+export const AuditQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  actor: Type.Optional(Type.String({ maxLength: 100 })),
+  action: Type.Optional(Type.String({ maxLength: 200, description: "Substring of 'METHOD /path'" })),
+});
+export const AuditList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      at: Type.String({ format: "date-time" }),
+      actor: Type.String(),
+      actor_kind: Type.String(),
+      action: Type.String(),
+      target: Type.Union([Type.String(), Type.Null()]),
+      detail: Type.Unknown(),
+      status: Type.Integer(),
+    }),
+  ),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});

@@ -1,0 +1,21 @@
+/**
+ * Remove secrets from what the audit log keeps of a request: any property whose name is, or ends in,
+ * password, token, key, secret or api_key (so `new_password`, `session_token`, `api_key`…), at any depth.
+ */
+const SECRET_NAME = /(^|[_-])(password|passwd|token|key|secret|api_key|apikey)$/i;
+
+export const REDACTED = "[redacted]";
+
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 8) return REDACTED;
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [name, v] of Object.entries(value)) {
+      out[name] = SECRET_NAME.test(name) ? REDACTED : redactSecrets(v, depth + 1);
+    }
+    return out;
+  }
+  if (typeof value === "string" && value.length > 2000) return `${value.slice(0, 2000)}…`;
+  return value;
+}

@@ -1,0 +1,137 @@
+import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildHttpApp } from "./app.js";
+import { openTestApp, type TestApp } from "./app-test-support.js";
+import { principalOf } from "./guard.js";
+
+const probes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get("/api/v1/boom", { config: { access: { role: "audit" } } }, async () => {
+    throw new Error("connection string postgres://secret@db leaked?");
+  });
+  app.get("/api/v1/ws-probe", { config: { access: { role: "audit" } } }, async (request) => ({
+    user: principalOf(request).kind === "user" ? "user" : "key",
+  }));
+  app.post(
+    "/api/v1/echo",
+    {
+      config: { access: { role: "analyst" } },
+      schema: {
+        body: Type.Object({ n: Type.Integer({ minimum: 1 }), name: Type.String() }),
+        response: { 200: Type.Object({ n: Type.Integer() }) },
+      },
+    },
+    async (request) => ({ n: request.body.n }),
+  );
+};
+
+describe("http app plumbing", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await openTestApp({ features: [probes] });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("answers /health publicly with security headers", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/health" });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: "ok" });
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(String(res.headers["content-security-policy"])).not.toContain("upgrade-insecure-requests");
+  });
+
+  it("answers unknown routes with a 404 problem", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/nothing-here?x=1" });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toEqual({
+      type: "about:blank",
+      title: "Not Found",
+      status: 404,
+      detail: "No route GET /api/v1/nothing-here",
+    });
+  });
+
+  it("names the field and the reason on validation errors", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/echo",
+      headers: t.as("analyst"),
+      payload: { n: 0, name: "x" },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({
+      status: 400,
+      detail: "body/n must be >= 1",
+      errors: [{ field: "body/n", message: "must be >= 1" }],
+    });
+    const missing = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/echo",
+      headers: t.as("analyst"),
+      payload: { n: 2 },
+    });
+    expect(missing.json()).toMatchObject({ status: 400, errors: [{ field: "body/name" }] });
+    const badJson = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/echo",
+      headers: { ...t.as("analyst"), "content-type": "application/json" },
+      payload: "{not json",
+    });
+    expect(badJson.statusCode).toBe(400);
+    expect(badJson.headers["content-type"]).toMatch(/^application\/problem\+json/);
+  });
+
+  it("hides internals on a 500", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/boom", headers: t.as("audit") });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ status: 500, title: "Internal Server Error" });
+    expect(res.body).not.toContain("postgres://");
+  });
+
+  it("takes ?token= only on a WebSocket upgrade", async () => {
+    const url = `/api/v1/ws-probe?token=${t.tokens.audit}`;
+    const plain = await t.app.inject({ method: "GET", url });
+    expect(plain.statusCode).toBe(401);
+    expect(plain.headers["www-authenticate"]).toMatch(/^Bearer/);
+    const upgrade = await t.app.inject({
+      method: "GET",
+      url,
+      headers: { upgrade: "websocket", connection: "Upgrade" },
+    });
+    expect(upgrade.statusCode).toBe(200);
+    expect(upgrade.json()).toEqual({ user: "user" });
+  });
+
+  it("serves an OpenAPI document describing every route, its schemas and who may call it", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/docs/json" });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as {
+      components: { securitySchemes: Record<string, { scheme: string }> };
+      paths: Record<string, Record<string, { security?: unknown[]; description: string; responses: object }>>;
+    };
+    expect(doc.components.securitySchemes.bearerAuth?.scheme).toBe("bearer");
+    const login = doc.paths["/api/v1/auth/login"]?.post;
+    expect(login?.security).toEqual([]);
+    expect(Object.keys(login?.responses ?? {})).toEqual(expect.arrayContaining(["200", "401", "429"]));
+    const users = doc.paths["/api/v1/users"]?.post;
+    expect(users?.security).toBeUndefined();
+    expect(users?.description).toContain("`admin` role");
+    for (const path of ["/api/v1/users/{id}", "/api/v1/api-keys", "/api/v1/audit", "/api/v1/auth/me"]) {
+      expect(doc.paths[path]).toBeDefined();
+    }
+    const ui = await t.app.inject({ method: "GET", url: "/api/docs" });
+    expect([200, 302]).toContain(ui.statusCode);
+  });
+
+  it("refuses to start when a route does not declare its access, naming it", async () => {
+    const careless: FastifyPluginAsyncTypebox = async (app) => {
+      app.get("/api/v1/forgotten", async () => ({ open: true }));
+    };
+    const app = await buildHttpApp({ state: t.state.store, version: "test", features: [careless] });
+    await expect(app.ready()).rejects.toThrow(/GET \/api\/v1\/forgotten has no config\.access/);
+    await app.close().catch(() => {});
+  });
+});
