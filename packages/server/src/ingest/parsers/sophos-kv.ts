@@ -74,24 +74,48 @@ const SLOT_MASK = TABLE_SIZE - 1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
+/**
+ * FNV-1a of a key the parser asks for. Memoised: the parser asks for the same few dozen literal keys
+ * on every line, and V8 caches the hash of a literal string, so the Map lookup is cheaper than the loop.
+ */
+const keyHashes = new Map<string, number>();
+
 function hashKey(key: string): number {
+  const known = keyHashes.get(key);
+  if (known !== undefined) return known;
   let h = FNV_OFFSET;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
-  return h >>> 0;
+  h >>>= 0;
+  if (keyHashes.size < 4096) keyHashes.set(key, h);
+  return h;
 }
 
-/** The fields of one line. Keys are as written; when a key repeats, the last value wins. */
+/**
+ * The fields of one line. Keys are as written; when a key repeats, the last value wins.
+ * A KeyValues is reusable: `reset(line)` clears it for the next line, so a parser can keep one and
+ * scan millions of lines without allocating its buffers again (typed arrays live off the JS heap and
+ * are slow to allocate per line).
+ */
 export class KeyValues {
   /** Why the line could not be read fully; "" when it could. */
   error = "";
   size = 0;
+  line = "";
   // Per field i: [5i] key start, [5i+1] key end, [5i+2] value start, [5i+3] value end,
   // [5i+4] quote char when the value holds escapes (else 0).
   private readonly spans = new Int32Array(MAX_FIELDS * 5);
   /** Hash slot → field index + 1 (0 = empty). */
   private readonly slots = new Int16Array(TABLE_SIZE);
+  /** Slots used by the current line, so `reset` clears only those. */
+  private readonly used = new Int16Array(MAX_FIELDS);
 
-  constructor(readonly line: string) {}
+  /** Forget the previous line. */
+  reset(line: string): void {
+    for (let f = 0; f < this.size; f++) this.slots[this.used[f] ?? 0] = 0;
+    this.size = 0;
+    this.error = "";
+    this.line = line;
+  }
 
   /** The value of `key`, or undefined when the line does not have it. */
   get(key: string): string | undefined {
@@ -118,7 +142,14 @@ export class KeyValues {
   }
 
   /** @internal Records a field found by the scanner. */
-  add(keyStart: number, keyEnd: number, hash: number, valueStart: number, valueEnd: number, quote: number): void {
+  add(
+    keyStart: number,
+    keyEnd: number,
+    hash: number,
+    valueStart: number,
+    valueEnd: number,
+    quote: number,
+  ): void {
     const len = keyEnd - keyStart;
     let slot = hash & SLOT_MASK;
     for (;;) {
@@ -140,6 +171,7 @@ export class KeyValues {
     this.spans[at] = keyStart;
     this.spans[at + 1] = keyEnd;
     this.setValue(at, valueStart, valueEnd, quote);
+    this.used[this.size] = slot;
     this.size++;
     this.slots[slot] = this.size;
   }
@@ -151,7 +183,8 @@ export class KeyValues {
   }
 
   private sameRegion(a: number, b: number, len: number): boolean {
-    for (let k = 0; k < len; k++) if (this.line.charCodeAt(a + k) !== this.line.charCodeAt(b + k)) return false;
+    for (let k = 0; k < len; k++)
+      if (this.line.charCodeAt(a + k) !== this.line.charCodeAt(b + k)) return false;
     return true;
   }
 
@@ -162,14 +195,20 @@ export class KeyValues {
       if (entry === 0) return -1;
       const at = (entry - 1) * 5;
       const start = this.spans[at] ?? 0;
-      if ((this.spans[at + 1] ?? 0) - start === key.length && this.line.startsWith(key, start)) return entry - 1;
+      if ((this.spans[at + 1] ?? 0) - start === key.length && this.line.startsWith(key, start))
+        return entry - 1;
       slot = (slot + 1) & SLOT_MASK;
     }
   }
 }
 
-export function readKeyValues(line: string, start = 0): KeyValues {
-  const fields = new KeyValues(line);
+/**
+ * Scans `line` into `into` (reset first), or into a fresh KeyValues. Pass `into` on hot paths; the
+ * result is then valid until the next line is read into the same object.
+ */
+export function readKeyValues(line: string, into: KeyValues = new KeyValues(), start = 0): KeyValues {
+  const fields = into;
+  fields.reset(line);
   const n = line.length;
   let i = start;
 

@@ -9,7 +9,7 @@
 
 import { isIP } from "node:net";
 import type { EventAction, EventDraft, ParseContext, Parser, Severity } from "../event.js";
-import { type KeyValues, readKeyValues } from "./sophos-kv.js";
+import { KeyValues, readKeyValues } from "./sophos-kv.js";
 import {
   actionFromWord,
   atLeast,
@@ -137,9 +137,15 @@ function eventSeverity(
   return severity;
 }
 
+/**
+ * The scan buffers, reused line after line. Safe because parsing is synchronous and nothing read
+ * from them outlives the call (every value is sliced into a new string before we return).
+ */
+const scratch = new KeyValues();
+
 export const parseSophos: Parser = (line, ctx) => {
   // A `<PRI>` or syslog header left in front is skipped by the reader (words before the first key).
-  const fields = readKeyValues(line);
+  const fields = readKeyValues(line, scratch);
   const rawType = pick(fields, "log_type");
   const logId = pick(fields, "log_id");
   if (rawType === "" && logId === "") return null;
