@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import type { DebugLogger, LineSink, ReceivedLine } from "./types.js";
+import type { DebugLogger, LineSink, ListenerCounters, ReceivedLine } from "./types.js";
 
 /**
  * Backpressure across every TCP and TLS connection: when the sink says "stop", all sockets pause (the
@@ -28,8 +28,17 @@ export class FlowControl {
     this.sockets.delete(socket);
   }
 
-  push(lines: ReceivedLine[]): void {
-    if (this.sink.push(lines) || this.paused) return;
+  /** Hands lines to the sink; a sink that throws costs those lines (counted as errors), never the process. */
+  push(lines: ReceivedLine[], counters: ListenerCounters): void {
+    let ready: boolean;
+    try {
+      ready = this.sink.push(lines);
+    } catch (err) {
+      counters.errors++;
+      this.log.debug({ err, lines: lines.length }, "syslog sink threw; lines lost");
+      return;
+    }
+    if (ready || this.paused) return;
     this.paused = true;
     for (const s of this.sockets) s.pause();
     this.sink.whenReady().then(

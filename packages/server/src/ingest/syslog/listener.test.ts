@@ -226,6 +226,65 @@ describe("syslog listener options", () => {
     await expect(connect("tcp", l.ports.tcp as number)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it("fails clearly on an unusable TLS certificate, leaving nothing bound", async () => {
+    const sink = new CollectingSink();
+    const bad = {
+      port: 0,
+      cert: "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
+      key: "/nonexistent/key.pem",
+    };
+    await expect(createSyslogListeners({ sink, host: "127.0.0.1", port: 0, tls: bad })).rejects.toThrow(
+      /syslog TLS: cannot use the configured certificate and key/,
+    );
+  });
+
+  it("survives an allow-list and a sink that throw, counting them", async () => {
+    const sink = new CollectingSink();
+    let allowThrows = true;
+    let sinkThrows = false;
+    const throwing = {
+      push: (lines: Parameters<CollectingSink["push"]>[0]) => {
+        if (sinkThrows) throw new Error("sink bug");
+        return sink.push(lines);
+      },
+      whenReady: () => sink.whenReady(),
+    };
+    const l = await createSyslogListeners({
+      sink: throwing,
+      host: "127.0.0.1",
+      port: 0,
+      allowedSenders: () => {
+        if (allowThrows) throw new Error("allow-list bug");
+        return true;
+      },
+    });
+    const tcp = () => l.counters().find((c) => c.transport === "tcp");
+    try {
+      const refused = net.connect({ host: "127.0.0.1", port: l.ports.tcp as number });
+      refused.on("error", () => {});
+      await new Promise<void>((resolve) => refused.on("close", () => resolve()));
+      expect(tcp()?.rejected).toBe(1);
+      await sendUdp(l.ports.udp as number, ["<13>refused"]);
+      await sink.until(
+        "the UDP refusal",
+        () => l.counters().find((c) => c.transport === "udp")?.rejected === 1,
+      );
+
+      allowThrows = false;
+      sinkThrows = true;
+      const s = await connect("tcp", l.ports.tcp as number);
+      await write(s, "<13>lost to a sink bug\n");
+      await sink.until("the sink error", () => tcp()?.errors === 1);
+      sinkThrows = false;
+      await write(s, "<13>still serving\n");
+      await end(s);
+      await sink.until("the line", () => sink.lines.length === 1);
+      expect(sink.raws()).toEqual(["<13>still serving"]);
+    } finally {
+      await l.close();
+    }
+  });
+
   it("fails clearly when the port is taken, leaving nothing bound", async () => {
     const sink = new CollectingSink();
     const first = await createSyslogListeners({ sink, host: "127.0.0.1", port: 0, udp: false });

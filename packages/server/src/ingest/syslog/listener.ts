@@ -4,6 +4,7 @@
  */
 
 import { readFile } from "node:fs/promises";
+import { createSecureContext } from "node:tls";
 import { FlowControl } from "./flow.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "./framing.js";
 import { startStreamListener } from "./stream.js";
@@ -103,14 +104,18 @@ export async function createSyslogListeners(options: SyslogListenerOptions): Pro
     }
     if (options.tls) {
       const counters = newCounters("syslog-tls", "tls");
-      const [cert, key] = await Promise.all([pem(options.tls.cert), pem(options.tls.key)]);
-      const l = await startStreamListener({
-        ...stream,
-        transport: "tls",
-        port: options.tls.port ?? SYSLOG_DEFAULTS.tlsPort,
-        tls: { cert, key },
-        counters,
-      });
+      const tlsPort = options.tls.port ?? SYSLOG_DEFAULTS.tlsPort;
+      let tls: { cert: string; key: string };
+      try {
+        const [cert, key] = await Promise.all([pem(options.tls.cert), pem(options.tls.key)]);
+        tls = { cert, key };
+        // Fail here, with a message naming the setting, rather than deep inside the TLS server.
+        createSecureContext(tls);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new Error(`syslog TLS: cannot use the configured certificate and key (${why})`, { cause: err });
+      }
+      const l = await startStreamListener({ ...stream, transport: "tls", port: tlsPort, tls, counters });
       all.push(counters);
       closers.push(l.close);
       ports.tls = l.port;

@@ -10,6 +10,7 @@ import type { FlowControl } from "./flow.js";
 import { FrameSplitter } from "./framing.js";
 import {
   type DebugLogger,
+  isAllowed,
   type ListenerCounters,
   normalisePeer,
   type ReceivedLine,
@@ -42,7 +43,7 @@ export async function startStreamListener(o: StreamListenerOptions): Promise<Str
 
   const onSocket = (socket: net.Socket): void => {
     const peer = normalisePeer(socket.remoteAddress);
-    if (o.allowedSenders && !o.allowedSenders(peer)) {
+    if (!isAllowed(o.allowedSenders, peer, log)) {
       counters.rejected++;
       log.debug({ peer, transport }, "syslog connection from a sender that is not allowed: closed");
       socket.destroy();
@@ -67,7 +68,7 @@ export async function startStreamListener(o: StreamListenerOptions): Promise<Str
       const lines = batch;
       batch = [];
       counters.received += lines.length;
-      o.flow.push(lines);
+      o.flow.push(lines, counters);
     };
 
     socket.on("data", (chunk: Buffer) => {

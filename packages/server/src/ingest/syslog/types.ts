@@ -71,3 +71,18 @@ export function normalisePeer(address: string | undefined): string {
   if (!address) return "";
   return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
 }
+
+/** Runs the sender allow-list; one that throws refuses (fails closed) rather than crashing the listener. */
+export function isAllowed(
+  check: ((ip: string) => boolean) | undefined,
+  peer: string,
+  log: DebugLogger,
+): boolean {
+  if (!check) return true;
+  try {
+    return check(peer);
+  } catch (err) {
+    log.debug({ err, peer }, "syslog allowedSenders threw; sender refused");
+    return false;
+  }
+}

@@ -8,7 +8,7 @@
 import dgram from "node:dgram";
 import { toLine } from "./decode.js";
 import { splitDatagram } from "./framing.js";
-import { type DebugLogger, type LineSink, type ListenerCounters, normalisePeer } from "./types.js";
+import { type DebugLogger, isAllowed, type LineSink, type ListenerCounters, normalisePeer } from "./types.js";
 
 export interface UdpListenerOptions {
   host: string;
@@ -33,7 +33,7 @@ export async function startUdpListener(o: UdpListenerOptions): Promise<UdpListen
     counters.bytes += msg.length;
     const peer = normalisePeer(rinfo.address);
     const frames = splitDatagram(msg);
-    if (o.allowedSenders && !o.allowedSenders(peer)) {
+    if (!isAllowed(o.allowedSenders, peer, log)) {
       counters.rejected += frames.length;
       log.debug({ peer, transport: "udp" }, "syslog datagram from a sender that is not allowed: dropped");
       return;
@@ -42,7 +42,12 @@ export async function startUdpListener(o: UdpListenerOptions): Promise<UdpListen
     const now = Date.now();
     const lines = frames.map((f) => toLine(f, false, peer, "udp", now, counters));
     counters.received += lines.length;
-    o.sink.push(lines);
+    try {
+      o.sink.push(lines); // UDP cannot be paused: the answer is the sink's business
+    } catch (err) {
+      counters.errors++;
+      log.debug({ err, lines: lines.length }, "syslog sink threw; lines lost");
+    }
   });
   socket.on("error", (err: Error) => {
     counters.errors++;
