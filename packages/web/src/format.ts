@@ -27,14 +27,6 @@ export function formatEndpoint(ip: string, port: number): string {
   return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-/** Regional-indicator flag for an ISO 3166-1 alpha-2 code; empty for anything else. */
-export function countryFlag(code: string): string {
-  if (!/^[A-Za-z]{2}$/.test(code)) return "";
-  const base = 0x1f1e6;
-  const upper = code.toUpperCase();
-  return String.fromCodePoint(base + upper.charCodeAt(0) - 65, base + upper.charCodeAt(1) - 65);
-}
-
 let regionNames: Intl.DisplayNames | null = null;
 
 /** `France` for `FR`; the code itself when the browser does not know it. */

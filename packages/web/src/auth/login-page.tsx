@@ -28,8 +28,10 @@ function loginError(error: unknown): string {
       ? error.detail
       : "Wrong username or password.";
   if (error instanceof ApiError && error.status === 429) {
-    const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : " Try again in a moment.";
-    return `Too many sign-in attempts.${wait}`;
+    // Prefer the server's own words; Retry-After gives the wait when it sent one.
+    return error.retryAfter
+      ? `Too many sign-in attempts. Try again in ${error.retryAfter} s.`
+      : error.detail || "Too many sign-in attempts. Try again in a moment.";
   }
   return errorMessage(error);
 }

@@ -129,7 +129,7 @@ export function DashboardPage() {
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Panel title="Events over time" h={290}>
             {timeline.error && !timeline.data ? (
-              <ErrorNote error={timeline.error} onRetry={() => void timeline.refetch()} />
+              <ErrorNote compact error={timeline.error} onRetry={() => void timeline.refetch()} />
             ) : !timeline.data ? (
               <Loading h={240} />
             ) : timeline.data.buckets.every((b) => b.count === 0) ? (
@@ -142,7 +142,7 @@ export function DashboardPage() {
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Panel title="Events by type" h={290}>
             {stats.error && !stats.data ? (
-              <ErrorNote error={stats.error} />
+              <ErrorNote compact error={stats.error} />
             ) : !stats.data ? (
               <Loading h={240} />
             ) : stats.data.by_log_type.length === 0 ? (

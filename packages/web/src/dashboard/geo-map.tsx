@@ -45,8 +45,11 @@ export function GeoMap({
         map: "world",
         roam: false,
         silent: true,
-        layoutCenter: ["50%", "55%"],
-        layoutSize: "118%",
+        // Fit the box on every side; ECharts keeps the map's aspect ratio inside it.
+        top: 6,
+        bottom: 6,
+        left: 6,
+        right: 6,
         itemStyle: { areaColor: "#1c2230", borderColor: "#3b4356", borderWidth: 0.5 },
       },
       series: [
@@ -72,7 +75,7 @@ export function GeoMap({
     };
   }, [points]);
   if (query.error && !query.data)
-    return <ErrorNote error={query.error} onRetry={() => void query.refetch()} />;
+    return <ErrorNote compact error={query.error} onRetry={() => void query.refetch()} />;
   return (
     <Chart
       option={option}

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import type { ApiEvent } from "../api/types.js";
 import { Empty } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
-import { countryFlag, formatClock, formatEndpoint } from "../format.js";
+import { countryName, formatClock, formatEndpoint } from "../format.js";
 import { FEED_CAP, matchesSite, prependCapped } from "../live/feed-buffer.js";
 import { useLive } from "../live/live-context.js";
 import { severityHex } from "../severity.js";
@@ -123,8 +123,8 @@ export function LiveFeed({
                     {formatEndpoint(e.src_ip, e.src_port)}
                     {e.dst_ip ? ` → ${formatEndpoint(e.dst_ip, e.dst_port)}` : ""}
                   </Table.Td>
-                  <Table.Td title={e.geo_country}>
-                    {countryFlag(e.geo_country)} {e.geo_country}
+                  <Table.Td title={e.geo_country ? countryName(e.geo_country) : undefined}>
+                    {e.geo_country}
                   </Table.Td>
                   <Table.Td className="truncate">{e.message || e.rule_name || e.raw_log}</Table.Td>
                 </Table.Tr>

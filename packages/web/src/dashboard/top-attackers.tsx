@@ -2,16 +2,15 @@ import { Text } from "@mantine/core";
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { KeyCount } from "../api/types.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
-import { countryFlag, countryName } from "../format.js";
+import { countryName } from "../format.js";
 import { RankedList } from "./ranked-list.js";
 
 /** `label` for a source IP is its country code when the server knows it. */
 function countryOf(label: string | undefined) {
   if (!label) return null;
-  const flag = countryFlag(label);
   return (
-    <Text size="xs" c="dimmed" title={countryName(label)} style={{ whiteSpace: "nowrap" }}>
-      {flag} {label}
+    <Text size="xs" c="dimmed" fw={600} title={countryName(label)} style={{ whiteSpace: "nowrap" }}>
+      {label}
     </Text>
   );
 }
@@ -24,7 +23,7 @@ export function TopAttackers({
   onPick: (ip: string) => void;
 }) {
   if (query.error && !query.data)
-    return <ErrorNote error={query.error} onRetry={() => void query.refetch()} />;
+    return <ErrorNote compact error={query.error} onRetry={() => void query.refetch()} />;
   if (!query.data) return <Loading />;
   if (query.data.length === 0) return <Empty>No source IPs in this range.</Empty>;
   return (

@@ -2,7 +2,7 @@ import { Text } from "@mantine/core";
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { KeyCount } from "../api/types.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
-import { countryFlag, countryName } from "../format.js";
+import { countryName } from "../format.js";
 import { RankedList } from "./ranked-list.js";
 
 export function TopCountries({
@@ -13,7 +13,7 @@ export function TopCountries({
   onPick: (country: string) => void;
 }) {
   if (query.error && !query.data)
-    return <ErrorNote error={query.error} onRetry={() => void query.refetch()} />;
+    return <ErrorNote compact error={query.error} onRetry={() => void query.refetch()} />;
   if (!query.data) return <Loading />;
   const known = query.data.filter((item) => item.key !== "");
   if (known.length === 0) return <Empty>No located sources in this range.</Empty>;
@@ -27,7 +27,10 @@ export function TopCountries({
         count: item.count,
         label: (
           <Text size="sm" className="truncate">
-            {countryFlag(item.key)} {item.label ?? countryName(item.key)}
+            <Text span size="xs" c="dimmed" fw={600} w={22} display="inline-block">
+              {item.key}
+            </Text>
+            {item.label ?? countryName(item.key)}
           </Text>
         ),
       }))}

@@ -1,7 +1,7 @@
 import { ScrollArea, Table, Text, Tooltip } from "@mantine/core";
 import type { ApiEvent } from "../api/types.js";
 import { SeverityBadge } from "../components/severity-badge.js";
-import { countryFlag, countryName, formatEndpoint, formatTime } from "../format.js";
+import { countryName, formatEndpoint, formatTime } from "../format.js";
 import { severityHex } from "../severity.js";
 
 /** The explorer's dense table; fixed layout so long messages truncate instead of widening the page. */
@@ -18,7 +18,7 @@ export function EventsTable({ events, onOpen }: { events: ApiEvent[]; onOpen: (e
       >
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={150}>Time</Table.Th>
+            <Table.Th w={162}>Time</Table.Th>
             <Table.Th w={110}>Site</Table.Th>
             <Table.Th w={84}>Severity</Table.Th>
             <Table.Th w={90}>Type</Table.Th>
@@ -51,7 +51,7 @@ export function EventsTable({ events, onOpen }: { events: ApiEvent[]; onOpen: (e
                 {e.dst_ip ? ` → ${formatEndpoint(e.dst_ip, e.dst_port)}` : ""}
               </Table.Td>
               <Table.Td className="truncate" title={e.geo_country ? countryName(e.geo_country) : undefined}>
-                {countryFlag(e.geo_country)} {e.geo_country}
+                {e.geo_country}
               </Table.Td>
               <Table.Td ff="monospace" fz="xs" className="truncate" title={e.rule_name || undefined}>
                 {e.rule_id}

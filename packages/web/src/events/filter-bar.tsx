@@ -118,8 +118,8 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
       <SimpleGrid cols={{ base: 2, sm: 4, lg: 8 }} spacing="xs">
         <Select
           size="xs"
-          placeholder="Site"
-          aria-label="Site"
+          placeholder="All sites"
+          label="Site"
           clearable
           searchable
           data={(sites.data ?? []).map((s) => s.site)}
@@ -129,8 +129,8 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
         />
         <Autocomplete
           size="xs"
-          placeholder="Log type"
-          aria-label="Log type"
+          placeholder="Any"
+          label="Log type"
           data={LOG_TYPES}
           value={draft.log_type}
           onChange={(v) => set("log_type", v)}
@@ -138,8 +138,8 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
         />
         <MultiSelect
           size="xs"
-          placeholder={draft.severity.length ? undefined : "Severity"}
-          aria-label="Severity"
+          placeholder={draft.severity.length ? undefined : "Any"}
+          label="Severity"
           data={[...SEVERITY_ORDER]}
           value={draft.severity}
           onChange={(v) => set("severity", v.filter(isSeverity) as Severity[])}
@@ -148,8 +148,8 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
         />
         <Select
           size="xs"
-          placeholder="Action"
-          aria-label="Action"
+          placeholder="Any"
+          label="Action"
           clearable
           data={ACTIONS}
           value={draft.action || null}
@@ -158,8 +158,8 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
         />
         <TextInput
           size="xs"
-          placeholder="Source IP / CIDR"
-          aria-label="Source IP"
+          placeholder="IP or CIDR"
+          label="Source IP"
           value={draft.src_ip}
           onChange={(e) => set("src_ip", e.currentTarget.value)}
           error={ipError(draft.src_ip)}
@@ -167,8 +167,8 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
         />
         <TextInput
           size="xs"
-          placeholder="Destination IP / CIDR"
-          aria-label="Destination IP"
+          placeholder="IP or CIDR"
+          label="Destination IP"
           value={draft.dst_ip}
           onChange={(e) => set("dst_ip", e.currentTarget.value)}
           error={ipError(draft.dst_ip)}
@@ -176,8 +176,8 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
         />
         <TextInput
           size="xs"
-          placeholder="Country (FR)"
-          aria-label="Country"
+          placeholder="e.g. FR"
+          label="Country"
           maxLength={2}
           value={draft.country}
           onChange={(e) => set("country", e.currentTarget.value)}
@@ -186,8 +186,8 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
         />
         <TextInput
           size="xs"
-          placeholder="Rule ID"
-          aria-label="Rule ID"
+          placeholder="e.g. 942100"
+          label="Rule ID"
           value={draft.rule_id}
           onChange={(e) => set("rule_id", e.currentTarget.value)}
           data-testid="filter-rule-id"

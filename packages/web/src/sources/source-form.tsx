@@ -116,6 +116,7 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
           label="Time zone of its clock"
           description="Used for logs whose timestamps carry no offset"
           searchable
+          limit={60}
           data={zones}
           value={form.timezone}
           onChange={(v) => v && set("timezone", v)}
