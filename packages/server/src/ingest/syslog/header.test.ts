@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -262,6 +262,21 @@ describe.skipIf(!hasCorpus)("parseSyslogHeader: Sophos XG corpus", () => {
         expect(r.message.startsWith("device_name=")).toBe(true);
       }
     }
+  });
+
+  it("keeps the message a suffix of the line for every line of every corpus log", () => {
+    const files = readdirSync(corpusPath(), { recursive: true, encoding: "utf8" }).filter(
+      (f) => !/\.(json|md|ya?ml)$/.test(f) && statSync(corpusPath(f)).isFile(),
+    );
+    let lines = 0;
+    for (const f of files) {
+      for (const line of readFileSync(corpusPath(f), "utf8").split("\n")) {
+        const { message } = parseSyslogHeader(line, paris);
+        expect(line.endsWith(message), `${f}: ${line}`).toBe(true);
+        lines++;
+      }
+    }
+    expect(lines).toBeGreaterThan(2_000);
   });
 
   it("returns 18.5 lines without any header whole", () => {
