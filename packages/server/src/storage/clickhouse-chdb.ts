@@ -35,7 +35,14 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
   };
 
   const run = async (sql: string, params: QueryParams | undefined): Promise<string> => {
-    const result = await track(session.queryBindAsync(sql, params ?? {}, { format: "JSONEachRow" }));
+    // chdb runs parameterised queries one at a time process-wide (libchdb's parameter state is not
+    // per-connection), so statements without parameters take the unchained path.
+    const opts = { format: "JSONEachRow" };
+    const pending =
+      params === undefined || Object.keys(params).length === 0
+        ? session.queryAsync(sql, opts)
+        : session.queryBindAsync(sql, params, opts);
+    const result = await track(pending);
     return result.text();
   };
 
