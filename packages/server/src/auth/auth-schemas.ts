@@ -1,24 +1,27 @@
 import { Type } from "@fastify/type-provider-typebox";
-import { API_KEY_SCOPES } from "../http/access.js";
+import { API_KEY_SCOPES, ROLES } from "../http/access.js";
 import { MIN_PASSWORD_LENGTH } from "./secrets.js";
 
 /** TypeBox schemas of the auth, users, API-key and audit routes: validation, types and OpenAPI at once. */
-// Spelled out (not mapped from ROLES) so the inferred types stay literal unions.
-export const RoleSchema = Type.Union(
-  [Type.Literal("admin"), Type.Literal("analyst"), Type.Literal("audit")],
-  {
-    description: "admin ⊃ analyst ⊃ audit",
-  },
-);
-export const ScopeSchema = Type.Union([
-  Type.Literal("ingest"),
-  Type.Literal("metrics"),
-  Type.Literal("read"),
-]);
+/** A string enum as plain JSON Schema `enum`: one clear validation message listing the allowed values. */
+export function stringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string } = {},
+) {
+  return Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
+}
+
+export const RoleSchema = stringEnum(ROLES, { description: "admin ⊃ analyst ⊃ audit" });
+export const ScopeSchema = stringEnum(API_KEY_SCOPES);
 
 export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9._@-]+$" });
 export const NewPassword = Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 });
-export const Email = Type.String({ format: "email", maxLength: 320 });
+/** An email address or null (one schema, so a bad address gets one clear message). */
+export const NullableEmail = Type.Unsafe<string | null>({
+  type: ["string", "null"],
+  format: "email",
+  maxLength: 320,
+});
 export const IdParams = Type.Object({ id: Type.String({ format: "uuid" }) });
 
 export const MeSchema = Type.Object({
@@ -62,14 +65,14 @@ export const CreateUserBody = Type.Object(
     username: Username,
     password: NewPassword,
     role: RoleSchema,
-    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    email: Type.Optional(NullableEmail),
   },
   { additionalProperties: false },
 );
 export const UpdateUserBody = Type.Object(
   {
     role: Type.Optional(RoleSchema),
-    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    email: Type.Optional(NullableEmail),
     password: Type.Optional(NewPassword),
     is_active: Type.Optional(Type.Boolean()),
   },

@@ -56,14 +56,23 @@ interface ValidationIssue {
   params?: Record<string, unknown>;
 }
 
-/** `body/password` style field names, matching Fastify's own validation messages. */
-function validationErrors(error: FastifyError): Problem["errors"] {
+/**
+ * `body/password` style field names, matching Fastify's own validation messages; allowed values are
+ * spelled out, and the "must match a schema in anyOf" summaries that only repeat the branches dropped.
+ */
+function validationErrors(error: FastifyError): NonNullable<Problem["errors"]> {
   const context = error.validationContext ?? "request";
-  return (error.validation ?? []).map((issue: ValidationIssue) => {
+  const out: NonNullable<Problem["errors"]> = [];
+  for (const issue of (error.validation ?? []) as ValidationIssue[]) {
     const missing = issue.params?.missingProperty;
-    const path = `${issue.instancePath ?? ""}${typeof missing === "string" ? `/${missing}` : ""}`;
-    return { field: `${context}${path}`, message: issue.message ?? "is invalid" };
-  });
+    const field = `${context}${issue.instancePath ?? ""}${typeof missing === "string" ? `/${missing}` : ""}`;
+    let message = issue.message ?? "is invalid";
+    const allowed = issue.params?.allowedValues;
+    if (Array.isArray(allowed)) message = `${message}: ${allowed.join(", ")}`;
+    if (/^must match (a|exactly one) schema in (anyOf|oneOf)$/.test(message) && out.length > 0) continue;
+    if (!out.some((e) => e.field === field && e.message === message)) out.push({ field, message });
+  }
+  return out;
 }
 
 /**
@@ -77,7 +86,9 @@ export function handleError(error: FastifyError | HttpProblem, request: FastifyR
     return sendProblem(reply, problem(error.status, error.detail));
   }
   if (error.validation) {
-    return sendProblem(reply, problem(400, error.message, validationErrors(error)));
+    const errors = validationErrors(error);
+    const detail = errors.map((e) => `${e.field} ${e.message}`).join("; ") || error.message;
+    return sendProblem(reply, problem(400, detail, errors));
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
