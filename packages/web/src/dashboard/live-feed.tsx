@@ -95,7 +95,7 @@ export function LiveFeed({
                 <Table.Th w={74}>Time</Table.Th>
                 <Table.Th w={84}>Severity</Table.Th>
                 <Table.Th w={110}>Site</Table.Th>
-                <Table.Th w={90}>Type</Table.Th>
+                <Table.Th w={120}>Type</Table.Th>
                 <Table.Th w={70}>Action</Table.Th>
                 <Table.Th w={300}>Source → destination</Table.Th>
                 <Table.Th w={48}>Ctry</Table.Th>

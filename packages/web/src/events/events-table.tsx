@@ -21,7 +21,7 @@ export function EventsTable({ events, onOpen }: { events: ApiEvent[]; onOpen: (e
             <Table.Th w={162}>Time</Table.Th>
             <Table.Th w={110}>Site</Table.Th>
             <Table.Th w={84}>Severity</Table.Th>
-            <Table.Th w={90}>Type</Table.Th>
+            <Table.Th w={120}>Type</Table.Th>
             <Table.Th w={76}>Action</Table.Th>
             <Table.Th w={290}>Source → destination</Table.Th>
             <Table.Th w={56}>Ctry</Table.Th>

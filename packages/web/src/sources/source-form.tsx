@@ -12,6 +12,9 @@ const MATCH_TYPES: Array<{ value: MatchType; label: string }> = [
   { value: "serial", label: "Device serial" },
 ];
 
+/** The server's rule for site names (they appear in URLs, file names and syslog routing). */
+const SITE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 function timeZones(): string[] {
   try {
     const zones = Intl.supportedValuesOf("timeZone");
@@ -48,10 +51,16 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
   const set = <K extends keyof SourceInput>(key: K, value: SourceInput[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
 
+  const editing = target.id !== null;
   const save = useMutation({
+    // An edit may change only where the sender belongs, not what identifies it (the server refuses more).
     mutationFn: (input: SourceInput) =>
       target.id
-        ? api.put(`/api/v1/sources/${encodeURIComponent(target.id)}`, input)
+        ? api.put(`/api/v1/sources/${encodeURIComponent(target.id)}`, {
+            site: input.site,
+            timezone: input.timezone,
+            name: input.name,
+          })
         : api.post("/api/v1/sources", input),
     onSuccess: async () => {
       await Promise.all([
@@ -61,6 +70,11 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
       onClose();
     },
   });
+
+  const siteError =
+    form.site.trim() && !SITE_NAME.test(form.site.trim())
+      ? "Letters, digits, dot, dash, underscore; up to 64; starts with a letter or digit"
+      : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -87,12 +101,14 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
             value={form.match_type}
             onChange={(v) => v && set("match_type", v as MatchType)}
             allowDeselect={false}
+            disabled={editing}
           />
           <TextInput
             label="Value"
             required
             value={form.match_value}
             onChange={(e) => set("match_value", e.currentTarget.value)}
+            disabled={editing}
             data-testid="source-match-value"
           />
         </Group>
@@ -110,6 +126,7 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
           data={(sites.data ?? []).map((s) => s.site)}
           value={form.site}
           onChange={(v) => set("site", v)}
+          error={siteError}
           data-testid="source-site"
         />
         <Select
@@ -130,7 +147,7 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
           <Button
             type="submit"
             loading={save.isPending}
-            disabled={!form.site.trim() || !form.match_value.trim()}
+            disabled={!form.site.trim() || !form.match_value.trim() || siteError !== null}
             data-testid="source-save"
           >
             Save
