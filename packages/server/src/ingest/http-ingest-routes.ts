@@ -134,7 +134,8 @@ export const httpIngestRoutes =
             "Ingest a batch: a JSON array, or NDJSON (one JSON object per line, Content-Type application/x-ndjson)",
           description:
             "Each bad record is reported by index with the reason; the good ones are stored. The reply comes after they are stored.",
-          body: Type.Union([Type.Array(Type.Unknown()), Type.String()]),
+          // Not a union of array|string: Fastify's validator would coerce an NDJSON string into a one-item array.
+          body: Type.Unknown({ description: "A JSON array of event objects, or NDJSON text" }),
           response: { 200: IngestReply, 429: ProblemSchema },
         },
       },

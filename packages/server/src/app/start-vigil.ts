@@ -1,0 +1,187 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { bootstrapAdmin } from "../auth/bootstrap.js";
+import type { VigilConfig } from "../config/config.js";
+import { consoleRoutes, findConsoleDir } from "../console/console-routes.js";
+import { countryCentroid } from "../events/country-centroids.js";
+import { eventRoutes } from "../events/event-routes.js";
+import { sitesRoutes } from "../events/sites-routes.js";
+import { createGeoIp } from "../geo/geoip.js";
+import { buildHttpApp, type VigilApp } from "../http/app.js";
+import { createDeadLetter } from "../ingest/dead-letter.js";
+import { httpIngestRoutes } from "../ingest/http-ingest-routes.js";
+import { createIngest, type Ingest, writerMetricHooks } from "../ingest/pipeline.js";
+import { SourceRegistry } from "../ingest/sources/source-registry.js";
+import { sourceRoutes } from "../ingest/sources/source-routes.js";
+import { createSyslogListeners, type SyslogListeners } from "../ingest/syslog/index.js";
+import { TableWriter } from "../ingest/table-writer.js";
+import { LiveHub } from "../live/live-hub.js";
+import { wsRoutes } from "../live/ws-routes.js";
+import { createMetrics } from "../ops/metrics.js";
+import { httpMetricsPlugin, opsRoutes } from "../ops/ops-routes.js";
+import type { EventStore } from "../storage/event-store.js";
+import { createEventStore } from "../storage/event-store-factory.js";
+import { createStateStore, type StateStore } from "../storage/state-store.js";
+
+/**
+ * The composition root: config → stores → services → listeners, workers, HTTP. Each piece gets its
+ * dependencies passed in; nothing is a singleton, so tests start as many Vigils as they like (one chDB
+ * data directory per process).
+ */
+export interface RunningVigil {
+  app: VigilApp;
+  httpUrl: string;
+  syslog: SyslogListeners;
+  eventStore: EventStore;
+  state: StateStore;
+  ingest: Ingest;
+  /** Set on the very first start when no admin password was configured: print it once. */
+  generatedAdminPassword: string | null;
+  close(): Promise<void>;
+}
+
+export function vigilVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")) as {
+      version: string;
+    };
+    return pkg.version;
+  } catch {
+    return "0.0.0";
+  }
+}
+
+export async function startVigil(config: VigilConfig, log: Logger): Promise<RunningVigil> {
+  const version = vigilVersion();
+  const startedAt = Date.now();
+  const metrics = createMetrics();
+  const closers: Array<() => Promise<void> | void> = [];
+  const closeAll = async () => {
+    for (const c of closers.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log.error({ err }, "error while shutting down");
+      }
+    }
+  };
+
+  try {
+    const eventStore = await createEventStore({
+      ...(config.clickhouseUrl ? { url: config.clickhouseUrl } : {}),
+      dataDir: config.dataDir,
+      log: log.child({ store: "events" }),
+      retention: { eventsDays: config.retention.eventsDays, modsecDays: config.retention.modsecDays },
+    });
+    closers.push(() => eventStore.close());
+
+    const state = await createStateStore({
+      url: config.databaseUrl ?? undefined,
+      dataDir: config.dataDir,
+      log: log.child({ store: "state" }),
+    });
+    closers.push(() => state.close());
+
+    const admin = await bootstrapAdmin(state.db, { password: config.adminPassword ?? undefined });
+
+    const geo = createGeoIp({
+      log: log.child({ component: "geoip" }),
+      ...(config.geo.cityDbPath ? { cityDbPath: config.geo.cityDbPath } : {}),
+      centroid: (cc) => countryCentroid(cc) ?? undefined,
+    });
+    closers.push(() => geo.close());
+
+    const sources = await SourceRegistry.open(state.db, config.defaultTimezone, log);
+    closers.push(() => sources.close());
+
+    const deadLetter = createDeadLetter(join(config.dataDir, "dead-letter"));
+    const hooks = writerMetricHooks(metrics);
+    const writerOptions = {
+      store: eventStore,
+      batchSize: config.ingest.batchSize,
+      flushIntervalMs: config.ingest.flushIntervalMs,
+      maxQueued: config.ingest.maxQueued,
+      deadLetter,
+      log,
+    };
+    const eventsWriter = new TableWriter({ ...writerOptions, table: "events", ...hooks });
+    const modsecWriter = new TableWriter({
+      ...writerOptions,
+      table: "modsec_logs",
+      onStored: (rows) => metrics.modsecStored.inc(rows.length),
+    });
+    // Writers close after the listeners and the HTTP server have stopped feeding them.
+    closers.push(async () => {
+      await Promise.all([eventsWriter.close(), modsecWriter.close()]);
+    });
+
+    const hub = new LiveHub();
+    closers.push(() => hub.close());
+    const ingest = createIngest({
+      events: eventsWriter,
+      modsec: modsecWriter,
+      sources,
+      geo,
+      hub,
+      metrics,
+      log,
+    });
+
+    const syslog = await createSyslogListeners({
+      sink: ingest.sink,
+      host: config.syslog.host,
+      port: config.syslog.port,
+      maxFrameBytes: config.syslog.maxMessageBytes,
+      ...(config.syslog.tlsCert && config.syslog.tlsKey
+        ? { tls: { port: config.syslog.tlsPort, cert: config.syslog.tlsCert, key: config.syslog.tlsKey } }
+        : {}),
+      ...(config.syslog.registeredOnly ? { allowedSenders: (ip: string) => sources.isRegisteredIp(ip) } : {}),
+      log: log.child({ component: "syslog" }),
+    });
+    closers.push(() => syslog.close());
+
+    const app = await buildHttpApp({
+      state,
+      version,
+      logger: log.child({ component: "http" }),
+      bodyLimit: 32 << 20,
+      features: [
+        httpMetricsPlugin(metrics),
+        eventRoutes({ eventStore }),
+        sitesRoutes({ eventStore }),
+        sourceRoutes(sources),
+        httpIngestRoutes({ ingest, geo, metrics }),
+        wsRoutes(hub),
+        opsRoutes({
+          version,
+          startedAt,
+          eventStore,
+          state,
+          writers: { events: eventsWriter, modsec: modsecWriter },
+          listeners: () => syslog.counters(),
+          hub,
+          metrics,
+          deadLettered: () => deadLetter.count(),
+        }),
+        consoleRoutes(findConsoleDir(config.webDir)),
+      ],
+    });
+    const address = await app.listen({ host: config.http.host, port: config.http.port });
+    closers.push(() => app.close());
+
+    return {
+      app,
+      httpUrl: address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1"),
+      syslog,
+      eventStore,
+      state,
+      ingest,
+      generatedAdminPassword: admin.generatedPassword ?? null,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
