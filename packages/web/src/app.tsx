@@ -10,6 +10,7 @@ import { EventsPage } from "./events/events-page.js";
 import { Shell } from "./layout/shell.js";
 import { LiveProvider } from "./live/live-context.js";
 import { SourcesPage } from "./sources/sources-page.js";
+import { StatusPage } from "./status/status-page.js";
 import { theme } from "./theme.js";
 
 function makeQueryClient(): QueryClient {
@@ -51,6 +52,7 @@ export function App() {
                 <Route index element={<DashboardPage />} />
                 <Route path="events" element={<EventsPage />} />
                 <Route path="sources" element={<SourcesPage />} />
+                <Route path="status" element={<StatusPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>
             </Routes>

@@ -14,6 +14,7 @@ import type {
   Page,
   SiteSummary,
   Source,
+  SystemStatus,
   Timeline,
   TopDimension,
 } from "./types.js";
@@ -133,5 +134,14 @@ export function useSources() {
     queryFn: ({ signal }) => api.get<{ items: Source[] }>("/api/v1/sources", undefined, signal),
     select: (data) => data.items,
     refetchInterval: 30_000,
+  });
+}
+
+export function useSystemStatus() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["status"],
+    queryFn: ({ signal }) => api.get<SystemStatus>("/api/v1/status", undefined, signal),
+    refetchInterval: 5_000,
   });
 }

@@ -103,3 +103,25 @@ export type ServerMessage =
   | { type: "new_event"; data: ApiEvent }
   | { type: "lagged"; dropped: number }
   | { type: string; data?: unknown };
+
+export interface StoreHealth {
+  kind: string;
+  ok: boolean;
+}
+
+export interface ListenerStatus {
+  name: string;
+  transport: string;
+  port: number;
+  ok: boolean;
+  received: number;
+  errors: number;
+}
+
+export interface SystemStatus {
+  version: string;
+  uptime_s: number;
+  stores: { events: StoreHealth; state: StoreHealth };
+  listeners: ListenerStatus[];
+  ingest: { received_per_s: number; stored_per_s: number; queued: number; dead_lettered: number };
+}

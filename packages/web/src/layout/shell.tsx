@@ -9,6 +9,7 @@ const NAV = [
   { to: "/", label: "Dashboard", testId: "nav-dashboard", exact: true },
   { to: "/events", label: "Events", testId: "nav-events", exact: false },
   { to: "/sources", label: "Sources", testId: "nav-sources", exact: false },
+  { to: "/status", label: "Status", testId: "nav-status", exact: false },
 ] as const;
 
 const STATUS_LOOK: Record<LiveStatus, { color: string; label: string; hint: string }> = {
