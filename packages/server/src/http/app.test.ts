@@ -1,4 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildHttpApp } from "./app.js";
 import { openTestApp, type TestApp } from "./app-test-support.js";
@@ -103,6 +104,23 @@ describe("http app plumbing", () => {
     });
     expect(upgrade.statusCode).toBe(200);
     expect(upgrade.json()).toEqual({ user: "user" });
+  });
+
+  it("keeps a ?token= out of the request log", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+    const app = await buildHttpApp({ state: t.state.store, version: "test", logger, features: [probes] });
+    await app.ready();
+    const res = await app.inject({
+      method: "GET",
+      url: `/api/v1/ws-probe?token=${t.tokens.audit}&x=1`,
+      headers: { upgrade: "websocket", connection: "Upgrade" },
+    });
+    expect(res.statusCode).toBe(200);
+    await app.close();
+    const log = lines.join("");
+    expect(log).toContain("/api/v1/ws-probe?token=[redacted]&x=1");
+    expect(log).not.toContain(t.tokens.audit);
   });
 
   it("serves an OpenAPI document describing every route, its schemas and who may call it", async () => {

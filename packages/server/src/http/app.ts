@@ -24,6 +24,7 @@ import { type AuthOptions, createAuth } from "../auth/auth-feature.js";
 import type { StateStore } from "../storage/state-store.js";
 import { installAuthGuard } from "./guard.js";
 import { healthRoutes } from "./health-routes.js";
+import { withRedactedRequests } from "./log-redact.js";
 import { registerOpenApi } from "./openapi.js";
 import { HttpProblem, handleError, handleNotFound } from "./problem.js";
 import { installRouteCatalogue } from "./route-catalogue.js";
@@ -56,7 +57,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
   const options = { trustProxy: deps.trustProxy ?? false, bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024 };
   const app: VigilApp = (
     deps.logger
-      ? Fastify({ ...options, loggerInstance: deps.logger })
+      ? Fastify({ ...options, loggerInstance: withRedactedRequests(deps.logger) })
       : Fastify({ ...options, logger: false })
   ).withTypeProvider<TypeBoxTypeProvider>();
 
