@@ -110,7 +110,7 @@ export const sourceRoutes =
           tags: ["sources"],
           summary: "Forget a sender (its events stay; new ones land in site default)",
           params: IdParams,
-          response: { 404: ProblemSchema },
+          response: { 204: Type.Null(), 404: ProblemSchema },
         },
       },
       async (req, reply) => {
