@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
-import { type ClickHouseClient, createClient } from "@clickhouse/client";
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import type { StoreLog } from "./clickhouse-log.js";
 import { assertTableName, SESSION_SETTINGS } from "./clickhouse-sql.js";
 import type { EventStore, QueryParams } from "./event-store.js";
@@ -43,6 +43,9 @@ export async function createHttpEventStore({
   const common = {
     clickhouse_settings: { ...SESSION_SETTINGS, wait_end_of_query: 1 as const },
     compression: { request: compressRequests, response: true },
+    // Every failure reaches the caller as a rejected promise and is logged there, through pino;
+    // the client's own stderr lines would only repeat it unstructured.
+    log: { level: ClickHouseLogLevel.OFF },
   };
 
   if (database !== "default") {
