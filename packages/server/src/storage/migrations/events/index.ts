@@ -5,6 +5,11 @@ import { migration as statsProjections } from "./0004-events-stats-projections.j
 import type { ClickHouseMigration } from "./migration.js";
 
 /** Every event-store migration, in the order they apply. Append only; never edit a released one. */
-export const EVENT_MIGRATIONS: readonly ClickHouseMigration[] = [events, modsecLogs, retentionState, statsProjections];
+export const EVENT_MIGRATIONS: readonly ClickHouseMigration[] = [
+  events,
+  modsecLogs,
+  retentionState,
+  statsProjections,
+];
 
 export { type ClickHouseMigration, DEFAULT_RETENTION_DAYS } from "./migration.js";
