@@ -90,7 +90,10 @@ export function chTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 23).replace("T", " ");
 }
 
-/** One JSONEachRow line for the `events` table. */
+/**
+ * One JSONEachRow line for the `events` table. The Event serialises as it is: ClickHouse reads an integer
+ * into DateTime64(3) as milliseconds, so no per-row date formatting or object copy is needed (hot path).
+ */
 export function eventRow(e: Event): string {
-  return JSON.stringify({ ...e, timestamp: chTime(e.timestamp) });
+  return JSON.stringify(e);
 }

@@ -3,7 +3,7 @@ import { uuidv7 } from "uuidv7";
 import type { LiveHub } from "../live/live-hub.js";
 import { type Metrics, sourceOfRow } from "../ops/metrics.js";
 import type { Event, ModSecDraft, ModSecRow, ParseResult } from "./event.js";
-import { chTime, eventRow, finishEvent, type GeoLookup } from "./normalise.js";
+import { eventRow, finishEvent, type GeoLookup } from "./normalise.js";
 import { parseLine } from "./parsers/registry.js";
 import type { SourceRegistry } from "./sources/source-registry.js";
 import { parseSyslogHeader } from "./syslog/header.js";
@@ -65,7 +65,7 @@ export function finishModSec(d: ModSecDraft, site: string, fallbackTime: number)
 }
 
 export function modsecRow(r: ModSecRow): string {
-  return JSON.stringify({ ...r, timestamp: chTime(r.timestamp), is_blocking: r.is_blocking ? 1 : 0 });
+  return JSON.stringify(r);
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
