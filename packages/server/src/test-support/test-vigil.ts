@@ -101,7 +101,7 @@ export async function startTestVigil(env: Record<string, string> = {}): Promise<
 /** Polls until `check` returns a value (not undefined/false) or the time runs out. */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
