@@ -4,10 +4,10 @@ import type { HttpFeature } from "../http/app.js";
 import { principalOf } from "../http/guard.js";
 import { HttpProblem, ProblemSchema } from "../http/problem.js";
 import type { Metrics } from "../ops/metrics.js";
-import type { Event } from "./event.js";
+import type { Event, ModSecDraft } from "./event.js";
 import { checkIngestRecord } from "./http-record.js";
 import { finishEvent, type GeoLookup } from "./normalise.js";
-import { parseLine } from "./parsers/registry.js";
+import { fromObject } from "./parsers/json.js";
 import { finishModSec, type Ingest } from "./pipeline.js";
 import { DEFAULT_SITE } from "./sources/source-registry.js";
 
@@ -63,7 +63,11 @@ export const httpIngestRoutes =
         }
         const r = rec as Record<string, unknown>;
         const text = JSON.stringify(r);
-        const result = parseLine(text, { receivedAt: now, timezone: "UTC" });
+        // Always the JSON mapping: a record's text may contain words another parser would claim.
+        const result = {
+          event: fromObject(r, text, { receivedAt: now, timezone: "UTC" }),
+          modsec: [] as ModSecDraft[],
+        };
         const recordSite = typeof r.site === "string" ? r.site : DEFAULT_SITE;
         const origin = { site: site || recordSite, sender };
         if (result.event) {
