@@ -22,7 +22,8 @@ export function LiveFeed({
   onOpen: (event: ApiEvent) => void;
 }) {
   const live = useLive();
-  const [rows, setRows] = useState<ApiEvent[]>([]);
+  // Start from what already arrived, so coming back to the dashboard does not empty the feed.
+  const [rows, setRows] = useState<ApiEvent[]>(() => live.recent().filter((e) => matchesSite(e, site)));
   const [paused, setPaused] = useState(false);
   const [held, setHeld] = useState<ApiEvent[]>([]);
   const queue = useRef<ApiEvent[]>([]);
@@ -30,12 +31,24 @@ export function LiveFeed({
   pausedRef.current = paused;
 
   // Ask the server for this site only; the local check below covers a server that sends everything.
-  const { listen, subscribe } = live;
+  const { listen, subscribe, recent } = live;
   useEffect(() => {
     subscribe(site ? { sites: [site] } : {});
   }, [site, subscribe]);
 
   useEffect(() => {
+    // Events may have arrived between the first render and this effect: take the buffer again
+    // (duplicates are dropped by id; while paused, arrivals belong to the held list instead).
+    if (!pausedRef.current) {
+      setRows((r) =>
+        prependCapped(
+          r,
+          recent()
+            .filter((e) => matchesSite(e, site))
+            .reverse(),
+        ),
+      );
+    }
     const stop = listen((event) => {
       if (matchesSite(event, site)) queue.current.push(event);
     });
@@ -50,7 +63,7 @@ export function LiveFeed({
       stop();
       clearInterval(timer);
     };
-  }, [listen, site]);
+  }, [listen, recent, site]);
 
   const resume = () => {
     setRows((r) => prependCapped(r, [...held].reverse()));

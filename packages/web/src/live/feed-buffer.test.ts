@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FEED_CAP, matchesSite, prependCapped } from "./feed-buffer.js";
+import { FEED_CAP, matchesSite, prependCapped, RecentEvents } from "./feed-buffer.js";
 
 const ev = (id: number) => ({ event_id: `e${id}`, site: id % 2 ? "odd" : "even" });
 
@@ -25,5 +25,15 @@ describe("live feed buffer", () => {
     expect(matchesSite(ev(1), "odd")).toBe(true);
     expect(matchesSite(ev(2), "odd")).toBe(false);
     expect(matchesSite(ev(2), "")).toBe(true);
+  });
+});
+
+describe("recent live events", () => {
+  it("gives the newest first, capped, however many arrived", () => {
+    const recent = new RecentEvents<ReturnType<typeof ev>>(3);
+    for (let i = 0; i < 10; i++) recent.add(ev(i));
+    expect(recent.snapshot().map((r) => r.event_id)).toEqual(["e9", "e8", "e7"]);
+    recent.clear();
+    expect(recent.snapshot()).toEqual([]);
   });
 });

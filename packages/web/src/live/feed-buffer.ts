@@ -31,3 +31,31 @@ export function prependCapped<T extends { event_id: string }>(
 export function matchesSite(event: { site: string }, site: string): boolean {
   return site === "" || event.site === site;
 }
+
+/**
+ * The last events the socket delivered, kept for the whole signed-in console so the live feed is not
+ * empty again each time the analyst comes back to the dashboard. Appends are O(1); the list is
+ * trimmed in bulk, so a flood costs no per-event copying.
+ */
+export class RecentEvents<T extends { event_id: string }> {
+  private items: T[] = [];
+  private readonly cap: number;
+
+  constructor(cap: number = FEED_CAP) {
+    this.cap = cap;
+  }
+
+  add(item: T): void {
+    this.items.push(item);
+    if (this.items.length > this.cap * 2) this.items = this.items.slice(-this.cap);
+  }
+
+  /** Newest first, without duplicates, at most `cap`. */
+  snapshot(): T[] {
+    return prependCapped([], this.items, this.cap);
+  }
+
+  clear(): void {
+    this.items = [];
+  }
+}

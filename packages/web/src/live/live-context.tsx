@@ -2,6 +2,7 @@ import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, 
 import type { ApiEvent } from "../api/types.js";
 import { useAuth } from "../auth/auth-context.js";
 import { currentToken } from "../auth/session.js";
+import { RecentEvents } from "./feed-buffer.js";
 import { LiveSocket, type LiveStatus, liveUrl, type Subscription } from "./live-socket.js";
 
 type Listener = (event: ApiEvent) => void;
@@ -12,6 +13,8 @@ interface LiveValue {
   dropped: number;
   /** Registers a listener for new events; returns the unsubscribe function. */
   listen(listener: Listener): () => void;
+  /** The events received lately, newest first (capped), so a page mounted now can show them at once. */
+  recent(): ApiEvent[];
   subscribe(subscription: Subscription): void;
 }
 
@@ -23,6 +26,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const [dropped, setDropped] = useState(0);
   const listeners = useRef(new Set<Listener>());
+  const recentEvents = useRef(new RecentEvents<ApiEvent>());
   const socketRef = useRef<LiveSocket | null>(null);
   // Pages may subscribe before the socket exists (child effects run first): keep it for the socket.
   const subscriptionRef = useRef<Subscription>({});
@@ -33,6 +37,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const socket = new LiveSocket({
       url: () => liveUrl(currentToken() ?? ""),
       onEvent: (event) => {
+        recentEvents.current.add(event);
         for (const listener of listeners.current) listener(event);
       },
       onStatus: setStatus,
@@ -48,6 +53,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     return () => {
       socket.stop();
       socketRef.current = null;
+      // Another user signing in on this tab must not see the previous one's events.
+      recentEvents.current.clear();
     };
   }, [userId, api]);
 
@@ -60,6 +67,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         return () => {
           listeners.current.delete(listener);
         };
+      },
+      recent() {
+        return recentEvents.current.snapshot();
       },
       subscribe(subscription) {
         subscriptionRef.current = subscription;

@@ -1,0 +1,104 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { connect } from "node:net";
+
+/** Writes `payload` to the syslog TCP listener and closes the connection once it is flushed. */
+export function sendTcp(port: number, payload: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.end(payload));
+    socket.on("close", () => resolve());
+    socket.on("error", reject);
+  });
+}
+
+/** One datagram to the syslog UDP listener (same port number as TCP). */
+export function sendUdp(port: number, payload: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket("udp4");
+    socket.send(payload, port, "127.0.0.1", (error) => {
+      socket.close();
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+}
+
+/** util-linux `logger` is what an admin would reach for to test a syslog server; not every machine has it. */
+export const hasLogger = spawnSync("logger", ["--version"], { stdio: "ignore" }).status === 0;
+
+/** Sends one message through `logger` over TCP, as `tag` at `priority` (e.g. auth.warning). */
+export function sendWithLogger(port: number, tag: string, priority: string, message: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      "logger",
+      ["-n", "127.0.0.1", "-P", String(port), "--tcp", "-t", tag, "-p", priority, "--", message],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`logger exited ${code}: ${stderr}`)),
+    );
+  });
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const pad = (n: number): string => String(n).padStart(2, "0");
+
+/** RFC 3164 `Mmm dd hh:mm:ss` in UTC (a source without a configured zone is read as UTC). */
+export function bsdTime(ms: number): string {
+  const d = new Date(ms);
+  const day = String(d.getUTCDate()).padStart(2, " ");
+  return `${MONTHS[d.getUTCMonth()]} ${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/** Sophos `timestamp="2025-01-31T10:00:00+0000"`, always with an explicit offset. */
+export function sophosTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, "+0000");
+}
+
+export interface SampleLine {
+  marker: string;
+  src_ip: string;
+  action: string;
+  log_type: string;
+  line: string;
+}
+
+/** A Sophos XGS firewall rule drop; the marker is the rule name, so it shows in the summary message. */
+export function sophosFirewallDrop(marker: string, at: number): SampleLine {
+  const src_ip = "185.220.101.4";
+  return {
+    marker,
+    src_ip,
+    action: "drop",
+    log_type: "Firewall",
+    line: `<30>device_name="SFW" timestamp="${sophosTime(at)}" device_serial_id="X21000E2E" log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" log_subtype="Denied" log_version=1 severity="Information" fw_rule_id=5 fw_rule_name="${marker}" src_ip=${src_ip} dst_ip=10.0.0.1 src_port=4444 dst_port=22 protocol="TCP"`,
+  };
+}
+
+/** A Sophos WAF block of a SQL injection; the marker rides in the query string. */
+export function sophosWafBlock(marker: string, at: number): SampleLine {
+  const src_ip = "45.33.32.156";
+  return {
+    marker,
+    src_ip,
+    action: "drop",
+    log_type: "WAF",
+    line: `<30>device_name="SFW" timestamp="${sophosTime(at)}" log_type="WAF" log_component="Web Application Firewall" log_subtype="Denied" log_version=1 severity="Warning" sourceip=${src_ip} localip=10.0.0.5 method="POST" httpstatus=403 url="/login.php?tag=${marker}&id=1' OR 1=1" useragent="sqlmap/1.7" domain="shop.example.com"`,
+  };
+}
+
+/** An sshd password failure for a user named after the marker. */
+export function sshdFailure(marker: string, at: number, src_ip = "203.0.113.9"): SampleLine {
+  return {
+    marker,
+    src_ip,
+    action: "reject",
+    log_type: "SSH",
+    line: `<38>${bsdTime(at)} bastion sshd[811]: Failed password for ${marker} from ${src_ip} port 40022 ssh2`,
+  };
+}
