@@ -75,7 +75,8 @@ describe("compileEventFilter", () => {
       parseEventFilter({ from: "2024-05-01T00:00:00Z", to: "2024-05-01T06:00:00.5Z" }, NOW),
     );
     expect(where).toBe(
-      "timestamp >= {f_from:DateTime64(3, 'UTC')} AND timestamp < {f_to:DateTime64(3, 'UTC')}",
+      "timestamp >= {f_from:DateTime64(3, 'UTC')} AND timestamp < {f_to:DateTime64(3, 'UTC')} AND " +
+        "toStartOfHour(timestamp) BETWEEN toStartOfHour({f_from:DateTime64(3, 'UTC')}) AND toStartOfHour({f_to:DateTime64(3, 'UTC')})",
     );
     expect(params).toEqual({ f_from: "2024-05-01 00:00:00.000", f_to: "2024-05-01 06:00:00.500" });
   });
@@ -131,7 +132,9 @@ describe("compileEventFilter", () => {
     expect(where).not.toContain("DROP");
     expect(where).not.toContain("1=1");
     expect(where).not.toContain("'1'='1");
-    expect(where.match(/\{f_from:/g)).toHaveLength(1);
+    // Only the compiler's own placeholders: two uses of f_from, none made from the caller's text.
+    expect(where.match(/\{f_from:/g)).toHaveLength(2);
+    expect(where).not.toContain("{f_from:String}");
     expect(params.f_sites).toEqual([evil]);
     expect(params.f_log_types).toEqual([evilBrace]);
     expect(params.f_q).toBe(evil);

@@ -169,7 +169,14 @@ export function chTime(ms: number): string {
  * prunes granules; the IP, rule and message conditions can use the table's bloom-filter indexes.
  */
 export function compileEventFilter(filter: EventFilter): CompiledFilter {
-  const clauses = ["timestamp >= {f_from:DateTime64(3, 'UTC')}", "timestamp < {f_to:DateTime64(3, 'UTC')}"];
+  const clauses = [
+    "timestamp >= {f_from:DateTime64(3, 'UTC')}",
+    "timestamp < {f_to:DateTime64(3, 'UTC')}",
+    // Redundant for the result, needed for speed: the sorting key starts with toStartOfHour(timestamp)
+    // and ClickHouse does not derive that bound from a DateTime64 range (measured: a 2-minute range
+    // read all 1120 granules of a 10M-row day without it, 58 with it).
+    "toStartOfHour(timestamp) BETWEEN toStartOfHour({f_from:DateTime64(3, 'UTC')}) AND toStartOfHour({f_to:DateTime64(3, 'UTC')})",
+  ];
   const params: QueryParams = { f_from: chTime(filter.from), f_to: chTime(filter.to) };
   const inList = (column: string, name: string, values: readonly string[]): void => {
     if (values.length === 0) return;
