@@ -93,6 +93,7 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await expect(page.locator(tid("login-password")).inputValue()).resolves.toBe("");
     expect(page.url()).toContain("/login");
     // Chromium logs the 401 of a failed sign-in as a failed resource load: expected here, and only here.
+    await shoot("login-error.png");
     const provoked = problems.take(/status of 401/);
     expect(provoked.length).toBeLessThanOrEqual(1);
 
@@ -166,6 +167,21 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await waitUntil("the explorer to narrow to one row", async () => (await rows.count()) === 1);
     await expect(textOf(rows.first())).resolves.toContain(fw.marker);
 
+    // Text that looks like SQL is searched for as text: the WAF line carries it.
+    await page.locator(tid("filter-q")).fill("' OR 1=1");
+    await page.locator(tid("filter-apply")).click();
+    await page.waitForURL((url) => url.searchParams.get("q") === "' OR 1=1");
+    await waitUntil("the SQL-looking search to find the WAF line", async () => {
+      const texts = await rows.allTextContents();
+      return texts.length === 1 && texts[0]?.includes("WAF");
+    });
+
+    await page.locator(tid("filter-q")).fill(fw.marker);
+    await page.locator(tid("filter-apply")).click();
+    await waitUntil("the firewall row again", async () => {
+      const texts = await rows.allTextContents();
+      return texts.length === 1 && texts[0]?.includes(fw.marker);
+    });
     await rows.first().click();
     const drawer = page.locator(tid("event-drawer"));
     await drawer.waitFor();
@@ -218,6 +234,40 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await rows.filter({ hasText: waf.marker }).waitFor();
     await expect(rows.count()).resolves.toBe(1);
     await expect(page.locator(tid("filter-src-ip")).inputValue()).resolves.toBe(waf.src_ip);
+  });
+
+  it("opens the sources and status pages from the menu", async () => {
+    await page.locator(tid("nav-sources")).click();
+    await page.waitForURL(/\/sources$/);
+    await page.getByRole("heading", { name: "Sources" }).waitFor();
+    await shoot("sources.png");
+    await page.locator(tid("nav-status")).click();
+    await page.waitForURL(/\/status$/);
+    await page.getByRole("heading", { name: "Status" }).waitFor();
+    await waitUntil(
+      "the status page to load",
+      async () => (await page.locator(".mantine-Loader-root").count()) === 0,
+    );
+    await shoot("status.png");
+    // A laptop screen: the dashboard reflows to fewer columns.
+    await page.setViewportSize({ width: 1024, height: 1600 });
+    await page.locator(tid("nav-dashboard")).click();
+    await waitUntil("the narrow dashboard", async () => (await page.locator("canvas").count()) >= 3);
+    await shoot("dashboard-narrow.png");
+  });
+
+  it("signs out, and a protected link then asks to sign in and returns there afterwards", async () => {
+    await page.locator(tid("sign-out")).click();
+    await page.waitForURL(/\/login/);
+    await page.goto(`${t.vigil.httpUrl}/events?q=sqlmap`);
+    await page.waitForURL(/\/login\?next=%2Fevents%3Fq%3Dsqlmap$/);
+    await page.locator(tid("login-username")).fill("admin");
+    await page.locator(tid("login-password")).fill(TEST_ADMIN_PASSWORD);
+    await page.locator(tid("login-submit")).click();
+    await page.waitForURL((url) => url.pathname === "/events" && url.searchParams.get("q") === "sqlmap");
+    const rows = page.locator(tid("events-row"));
+    await waitUntil("the sqlmap search to find the WAF block", async () => (await rows.count()) === 1);
+    await expect(textOf(rows.first())).resolves.toContain("WAF");
   });
 
   it("had no uncaught page errors and no console errors on the way", () => {
