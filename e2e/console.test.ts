@@ -10,6 +10,7 @@ import {
 } from "../packages/server/src/test-support/test-vigil.js";
 import {
   BROWSER_TIME_ZONE,
+  CHROMIUM_PATH,
   hasChromium,
   launchChromium,
   newConsolePage,
@@ -38,7 +39,7 @@ const SHOTS = resolve(import.meta.dirname, "../test-results/e2e");
 
 if (!hasChromium) {
   console.warn(
-    "e2e/console.test.ts skipped: no Chromium at /usr/bin/chromium (apt-get install -y chromium, or set VIGIL_CHROMIUM)",
+    `e2e/console.test.ts skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set VIGIL_CHROMIUM)`,
   );
 }
 
@@ -234,6 +235,37 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await rows.filter({ hasText: waf.marker }).waitFor();
     await expect(rows.count()).resolves.toBe(1);
     await expect(page.locator(tid("filter-src-ip")).inputValue()).resolves.toBe(waf.src_ip);
+  });
+
+  it("pages through a burst of events with Load more, each event once", async () => {
+    const burst = unique("burst");
+    const count = 130; // more than one page of the explorer (100)
+    const at = Date.now();
+    const lines = Array.from(
+      { length: count },
+      (_, i) => sshdFailure(`${burst}-${i}`, at - i * 1000, `198.18.0.${(i % 250) + 1}`).line,
+    );
+    await sendTcp(t.syslogPort, `${lines.join("\n")}\n`);
+    await waitUntil(
+      "the burst to be stored",
+      async () => {
+        const res = await t.api("GET", `/api/v1/events?q=${burst}&limit=200`, undefined, t.adminToken);
+        return (res.json() as { items: unknown[] }).items.length === count;
+      },
+      15_000,
+    );
+
+    await page.goto(`${t.vigil.httpUrl}/events?q=${burst}`);
+    const rows = page.locator(tid("events-row"));
+    await waitUntil("the first page", async () => (await rows.count()) === 100);
+    await expect(textOf(page.locator(tid("events-count")))).resolves.toBe("100 shown, more available");
+    await page.locator(tid("load-more")).click();
+    await waitUntil("the second page", async () => (await rows.count()) === count);
+    await page.getByText("End of results").waitFor();
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-event-id")));
+    expect(new Set(ids).size).toBe(count);
+    // Newest first: the line sent with the latest timestamp (index 0) leads.
+    await expect(textOf(rows.first())).resolves.toContain(`${burst}-0 `);
   });
 
   it("opens the sources and status pages from the menu", async () => {
