@@ -64,6 +64,38 @@ describe("stats", () => {
     expect(s.by_log_type).toEqual(countBy(expected, (e) => e.log_type));
   });
 
+  it("is exact for a range cut mid-hour at both ends (projection for whole hours, rows for the edges)", async () => {
+    const from = END - 5.5 * HOUR + 17_123;
+    const to = END - 20 * 60_000 + 3;
+    const s = await repo.stats(
+      parseEventFilter({
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        site: "paris,lyon",
+      }),
+    );
+    const expected = all.filter((e) => e.timestamp >= from && e.timestamp < to && e.site !== "madrid");
+    expect(s.total).toBe(expected.length);
+    expect(s.by_severity).toEqual(countBy(expected, (e) => e.severity));
+    expect(s.by_site).toEqual(countBy(expected, (e) => e.site));
+    expect(s.by_action).toEqual(countBy(expected, (e) => e.action));
+  });
+
+  it("is exact with filters the projection cannot answer (country, CIDR, text)", async () => {
+    const s = await repo.stats(filter({ country: "CN,RU", src_ip: "203.0.113.0/24", q: "packet" }));
+    const expected = inDay.filter(
+      (e) =>
+        ["CN", "RU"].includes(e.geo_country) &&
+        e.src_ip.startsWith("203.0.113.") &&
+        /packet/i.test(`${e.message}\n${e.url}\n${e.raw_log}`),
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(s.total).toBe(expected.length);
+    expect(s.by_log_type).toEqual(countBy(expected, (e) => e.log_type));
+    expect(s.by_site).toEqual(countBy(expected, (e) => e.site));
+    expect(s.unique_src_ips).toBe(new Set(expected.map((e) => e.src_ip)).size);
+  });
+
   it("is all zeros for an empty range", async () => {
     const s = await repo.stats(
       parseEventFilter({ from: "2001-01-01T00:00:00Z", to: "2001-01-02T00:00:00Z" }),
