@@ -3,6 +3,7 @@ import { buildHttpApp } from "../http/app.js";
 import { openTestApp, TEST_PASSWORD, type TestApp } from "../http/app-test-support.js";
 import { bootstrapAdmin } from "./bootstrap.js";
 import { sha256Hex } from "./secrets.js";
+import { startSessionSweeper } from "./session-sweeper.js";
 
 describe("sign-in, sessions and passwords", () => {
   let t: TestApp;
@@ -161,6 +162,24 @@ describe("sign-in, sessions and passwords", () => {
     expect(expired.statusCode).toBe(401);
   });
 
+  it("sweeps sessions that ended more than a day ago, and only those", async () => {
+    const live = await t.login("audit");
+    const old = await t.login("audit");
+    await t.state.store.db
+      .updateTable("sessions")
+      .set({ expires_at: new Date(Date.now() - 2 * 86_400_000) })
+      .where("token_hash", "=", sha256Hex(old))
+      .execute();
+    const sweeper = startSessionSweeper({ db: t.state.store.db, log: { info() {}, warn() {} } });
+    expect(await sweeper.sweep()).toBeGreaterThanOrEqual(1);
+    sweeper.stop();
+    const hashes = (await t.state.store.db.selectFrom("sessions").select("token_hash").execute()).map(
+      (r) => r.token_hash,
+    );
+    expect(hashes).toContain(sha256Hex(live));
+    expect(hashes).not.toContain(sha256Hex(old));
+  });
+
   it("rate-limits login attempts per IP and username with 429 and Retry-After", async () => {
     const app = await buildHttpApp({
       state: t.state.store,
@@ -189,5 +208,21 @@ describe("sign-in, sessions and passwords", () => {
     const again = await bootstrapAdmin(t.state.store.db, { password: "another long password" });
     expect(again).toEqual({ created: false, username: "admin" });
     expect((await login("admin", TEST_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it("on an empty store creates admin with a generated password, returned once; refuses a short one", async () => {
+    const db = t.state.store.db;
+    // Last test of the file: start again from no users at all.
+    await db.deleteFrom("users").execute();
+    await expect(bootstrapAdmin(db, { password: "short" })).rejects.toThrow(
+      /VIGIL_ADMIN_PASSWORD: the password must have at least 12 characters/,
+    );
+    const first = await bootstrapAdmin(db);
+    expect(first.created).toBe(true);
+    expect(first.generatedPassword?.length).toBeGreaterThanOrEqual(20);
+    const res = await login("admin", first.generatedPassword ?? "");
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ user: { role: "admin" } });
+    expect(await bootstrapAdmin(db)).toEqual({ created: false, username: "admin" });
   });
 });

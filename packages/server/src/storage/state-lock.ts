@@ -4,6 +4,9 @@ import { type Kysely, sql } from "kysely";
  * PostgreSQL advisory locks, for work that must run once per cluster (migrations, expiry sweeps,
  * enforcement sync). Session-level locks belong to one connection, so the lock, the work and the
  * unlock all run on a single connection taken from the pool (PGlite has only one anyway).
+ *
+ * Inside `fn`, use the `conn` it is given, never the outer `db`: on PGlite the outer handle waits for
+ * the one connection `fn` is holding, and would wait forever.
  */
 
 /** A stable 64-bit lock key from a readable name (FNV-1a), so features need not coordinate numbers. */

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { createStateStore, type StateStore, type StateStoreOptions } from "./state-store.js";
 
@@ -35,6 +38,7 @@ export async function openTestStateStore(
 ): Promise<TestStateStore> {
   const dataDir = await mkdtemp(join(tmpdir(), "vigil-state-"));
   let url: string | undefined;
+  if (backend === "pglite") await cp(await pgliteTemplate(), join(dataDir, "state"), { recursive: true });
   let dropDatabase = async () => {};
   if (backend === "pg") {
     if (!testDatabaseUrl) throw new Error("VIGIL_TEST_DATABASE_URL is not set");
@@ -74,5 +78,37 @@ async function adminQuery(text: string): Promise<void> {
     await client.query(text);
   } finally {
     await client.end();
+  }
+}
+
+const READY = ".vigil-template-ready";
+
+/**
+ * An empty PGlite cluster, made once per machine and PGlite version and copied for each test store:
+ * PGlite's initdb takes seconds (more on a busy machine), a copy a fraction of that. Built aside and
+ * renamed into place, so parallel test files never see half a template.
+ */
+async function pgliteTemplate(): Promise<string> {
+  // The package does not export its package.json: find it beside its entry point (dist/…).
+  const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  const manifest = JSON.parse(await readFile(join(dirname(dirname(entry)), "package.json"), "utf8")) as {
+    version: string;
+  };
+  const version = manifest.version;
+  const dir = join(tmpdir(), `vigil-pglite-template-${version}`);
+  if (existsSync(join(dir, READY))) return dir;
+  const building = `${dir}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  const db = await PGlite.create(building);
+  await db.query("select 1");
+  await db.close();
+  await writeFile(join(building, READY), "");
+  try {
+    await rename(building, dir);
+    return dir;
+  } catch {
+    // Another test process won the race: use its template (ours, if theirs is somehow unfinished).
+    if (!existsSync(join(dir, READY))) return building;
+    await rm(building, { recursive: true, force: true });
+    return dir;
   }
 }
