@@ -223,6 +223,24 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
       return charts >= 3 && empty === 0 && sent.every((e) => attackers.includes(e.src_ip));
     });
     await shoot("dashboard.png");
+
+    // A live row opens its detail in place; a top attacker pivots to the explorer on that IP.
+    const waf = sent[1];
+    if (!waf) throw new Error("the dashboard step sent nothing");
+    await page.locator(tid("live-feed-row")).filter({ hasText: waf.marker }).click();
+    const drawer = page.locator(tid("event-drawer"));
+    await expect(textOf(drawer.locator(tid("raw-log")))).resolves.toContain(`tag=${waf.marker}`);
+    await page.keyboard.press("Escape");
+    await drawer.waitFor({ state: "hidden" });
+    await page.locator(tid("top-attacker")).filter({ hasText: waf.src_ip }).click();
+    await page.waitForURL(
+      (url) => url.pathname === "/events" && url.searchParams.get("src_ip") === waf.src_ip,
+    );
+    const rows = page.locator(tid("events-row"));
+    await waitUntil("the pivot to list the WAF event alone", async () => {
+      const texts = await rows.allTextContents();
+      return texts.length === 1 && texts[0]?.includes(waf.marker);
+    });
   });
 
   it("loads a deep link to the explorer directly (SPA fallback), filter applied", async () => {
