@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -5,8 +7,10 @@ import { STATE_MIGRATIONS } from "./migrations/state/index.js";
 import { tryWithAdvisoryLock, withAdvisoryLock } from "./state-lock.js";
 import { migrateState } from "./state-migrate.js";
 import type { StateDatabase } from "./state-schema.js";
+import { createStateStore } from "./state-store.js";
 import {
   openTestStateStore,
+  silentLog,
   type TestBackend,
   type TestStateStore,
   testDatabaseUrl,
@@ -126,6 +130,27 @@ for (const { backend, skip } of backends) {
     });
   });
 }
+
+describe("state store on pglite: one owner per data directory", () => {
+  it("refuses a second opener of the same directory, and allows it again once closed", async () => {
+    const t = await openTestStateStore("pglite");
+    try {
+      await expect(createStateStore({ dataDir: t.dataDir, log: silentLog })).rejects.toThrow(/already open/);
+      // Another live process holding the lock (our parent stands in for it).
+      await t.store.close();
+      await writeFile(join(t.dataDir, "state.lock"), String(process.ppid));
+      await expect(createStateStore({ dataDir: t.dataDir, log: silentLog })).rejects.toThrow(
+        new RegExp(`in use by process ${process.ppid}`),
+      );
+      // A stale lock from a process that is gone is taken over.
+      await writeFile(join(t.dataDir, "state.lock"), "999999999");
+      t.store = await t.reopen();
+      expect(await t.store.ping()).toBe(true);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
 
 describe.skipIf(!testDatabaseUrl)("state store on pg: two nodes", () => {
   let t: TestStateStore;

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import type { Logger } from "pino";
+import { lockDataDir } from "./state-dir-lock.js";
 import { migrateState } from "./state-migrate.js";
 import type { StateDatabase } from "./state-schema.js";
 
@@ -36,9 +37,14 @@ export async function createStateStore(options: StateStoreOptions): Promise<Stat
   const { url, dataDir, log } = options;
   let db: Kysely<StateDatabase>;
   let kind: StateStore["kind"];
+  let unlock = async () => {};
   if (url) {
     kind = "pg";
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      application_name: "vigil",
+    });
     // An idle client losing its server must not crash the process; the pool replaces it.
     pool.on("error", (err) => log.warn({ err }, "state store: idle PostgreSQL connection failed"));
     db = new Kysely<StateDatabase>({ dialect: new PostgresDialect({ pool }) });
@@ -46,8 +52,14 @@ export async function createStateStore(options: StateStoreOptions): Promise<Stat
     kind = "pglite";
     const dir = join(dataDir, "state");
     await mkdir(dir, { recursive: true });
-    const pglite = await PGlite.create(dir);
-    db = new Kysely<StateDatabase>({ dialect: new PGliteDialect(pglite) });
+    unlock = await lockDataDir(dataDir);
+    try {
+      const pglite = await PGlite.create(dir);
+      db = new Kysely<StateDatabase>({ dialect: new PGliteDialect(pglite) });
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
   }
 
   if (options.migrate ?? true) {
@@ -56,6 +68,7 @@ export async function createStateStore(options: StateStoreOptions): Promise<Stat
       if (applied.length > 0) log.info({ applied, kind }, "state store migrated");
     } catch (err) {
       await db.destroy();
+      await unlock();
       throw err;
     }
   }
@@ -76,6 +89,7 @@ export async function createStateStore(options: StateStoreOptions): Promise<Stat
       if (closed) return;
       closed = true;
       await db.destroy();
+      await unlock();
     },
   };
 }
