@@ -3,7 +3,7 @@
  * serialisation and insert timed apart. Run: `npx tsx bench/event-store/insert-rate.ts [batches]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLog } from "../../packages/server/src/storage/clickhouse-log.js";
 import { createEventStore } from "../../packages/server/src/storage/event-store-factory.js";
@@ -36,6 +36,7 @@ const serialiseMs = performance.now() - t0;
 const bytes = payloads.reduce((s, p) => s + p.length, 0);
 
 t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let next = 0;
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
@@ -46,6 +47,8 @@ await Promise.all(
   }),
 );
 const insertMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const insertCpuMs = (cpu.user + cpu.system) / 1000;
 const rows = batches * BATCH;
 const [count] = await store.query<{ n: number }>("SELECT count() AS n FROM events");
 console.log(
@@ -59,6 +62,9 @@ console.log(
       serialiseRowsPerSec: Math.round(rows / (serialiseMs / 1000)),
       insertRowsPerSec: Math.round(rows / (insertMs / 1000)),
       insertMBPerSec: Math.round(bytes / 1e6 / (insertMs / 1000)),
+      // Rows per second of CPU (all engine threads): what one dedicated core would sustain.
+      insertRowsPerCpuSecond: Math.round(rows / (insertCpuMs / 1000)),
+      loadAverage1m: Math.round((loadavg()[0] ?? 0) * 10) / 10,
       endToEndRowsPerSec: Math.round(rows / ((serialiseMs + insertMs) / 1000)),
     },
     null,

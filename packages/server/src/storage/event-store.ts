@@ -2,6 +2,18 @@
  * The event store: ClickHouse SQL, embedded (chDB) or remote (@clickhouse/client over HTTP).
  * One interface, one dialect, one set of migrations. Values always travel as server-side parameters
  * (`{ip:String}`, `{from:DateTime64(3)}`), never spliced into the SQL text.
+ *
+ * What both adapters guarantee to callers (tested in test-support/event-store-suites.ts):
+ * - Sessions run in UTC. DateTime64 columns read back as text "YYYY-MM-DD hh:mm:ss.sss" (UTC).
+ *   A `{t:DateTime64(3)}` parameter takes that same text form (no "T"/"Z"); from epoch ms, use
+ *   `fromUnixTimestamp64Milli({ms:Int64})`. Inserted rows may carry `timestamp` as epoch ms.
+ * - 64-bit integers (count(), sums) come back as JSON numbers, not strings.
+ * - IPs are String ("" when absent). `isIPAddressInRange` throws on "", so guard it:
+ *   `src_ip != '' AND isIPAddressInRange(src_ip, {cidr:String})`.
+ * - Dashboard counts are served by projections of `events` only when the time range is given by
+ *   hour (`toStartOfHour(timestamp) >= toStartOfHour({from:DateTime64(3)})`...) and the query groups
+ *   by site/log_type/severity/action, or asks `uniqCombined(12)(src_ip)`: see migration 0004.
+ * - Rows older than the retention are dropped by TTL, even when inserted late (backfills).
  */
 export type QueryParams = Record<string, string | number | boolean | null | readonly (string | number)[]>;
 
