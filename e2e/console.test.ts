@@ -57,6 +57,18 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
 
   /** Screenshots for a person to look at; transitions end first, so a sliding drawer is not caught half-way. */
   const shoot = async (name: string): Promise<void> => {
+    // Charts animate on canvas, which the option below cannot stop: wait until each says it is drawn.
+    // The map's pulsing dots never finish, so it is left out.
+    await waitUntil(`the charts to settle for ${name}`, async () => {
+      const states = await page
+        .locator("[data-chart-settled]")
+        .evaluateAll((els) =>
+          els
+            .filter((el) => !el.closest('[data-testid="geo-map"]'))
+            .map((el) => el.getAttribute("data-chart-settled")),
+        );
+      return states.every((state) => state === "true");
+    });
     await page.screenshot({ path: join(SHOTS, name), animations: "disabled" });
   };
 

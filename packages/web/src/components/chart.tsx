@@ -45,6 +45,8 @@ export function Chart({ option, height, world = false, onClick, "data-testid": t
         const p = params as { name?: string; seriesName?: string; data?: unknown };
         clickRef.current?.({ name: p.name ?? "", seriesName: p.seriesName, data: p.data });
       });
+      // Marks the host once drawing and animation are done, so a screenshot (or a test) can wait for it.
+      instance.on("finished", () => host.current?.setAttribute("data-chart-settled", "true"));
       chart.current = instance;
       observer = new ResizeObserver(() => instance.resize());
       observer.observe(host.current);
@@ -63,13 +65,14 @@ export function Chart({ option, height, world = false, onClick, "data-testid": t
 
   useEffect(() => {
     if (!ready || !chart.current) return;
+    host.current?.setAttribute("data-chart-settled", "false");
     // Replace series (a filter may remove some) but keep the rest so updates animate smoothly.
     chart.current.setOption(option, { replaceMerge: ["series"] });
   }, [option, ready]);
 
   return (
     <div style={{ position: "relative", height, width: "100%" }} data-testid={testId}>
-      <div ref={host} style={{ position: "absolute", inset: 0 }} />
+      <div ref={host} style={{ position: "absolute", inset: 0 }} data-chart-settled="false" />
       {!ready && (
         <Center pos="absolute" inset={0} c="dimmed" fz="sm">
           {failed ? "The chart could not load." : <Loader size="sm" />}
