@@ -26,8 +26,10 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
   // Every operation in flight, so close() can wait for them: closing a busy connection aborts libchdb.
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
-  const track = <T>(p: Promise<T>): Promise<T> => {
+  // Takes a thunk so nothing reaches the closed session (its own rejection would go unhandled).
+  const track = <T>(start: () => Promise<T>): Promise<T> => {
     if (closed) return Promise.reject(new Error("event store is closed"));
+    const p = start();
     inFlight.add(p);
     const forget = () => inFlight.delete(p);
     p.then(forget, forget);
@@ -38,11 +40,11 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
     // chdb runs parameterised queries one at a time process-wide (libchdb's parameter state is not
     // per-connection), so statements without parameters take the unchained path.
     const opts = { format: "JSONEachRow" };
-    const pending =
+    const result = await track(() =>
       params === undefined || Object.keys(params).length === 0
         ? session.queryAsync(sql, opts)
-        : session.queryBindAsync(sql, params, opts);
-    const result = await track(pending);
+        : session.queryBindAsync(sql, params, opts),
+    );
     return result.text();
   };
 
@@ -58,7 +60,7 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
       assertTableName(table);
       const values = typeof rows === "string" ? Buffer.from(rows) : rows;
       if (values.length === 0) return;
-      await track(session.insert({ table, values, format: "JSONEachRow" }));
+      await track(() => session.insert({ table, values, format: "JSONEachRow" }));
     },
     async ping() {
       try {

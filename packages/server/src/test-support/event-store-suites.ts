@@ -312,6 +312,21 @@ export function eventStoreSuite(name: string, harness: EventStoreHarness): void 
       expect(await store.ping()).toBe(true);
     });
 
+    it("rejects a batch with a malformed row as a whole, and ignores fields it does not know", async () => {
+      const good = sampleEvent({ site: "batch" });
+      const bad = `${JSON.stringify(good)}\n${JSON.stringify({ ...sampleEvent({ site: "batch" }), src_port: "not a port" })}\n`;
+      await expect(store.insertJsonEachRow("events", bad)).rejects.toThrow(/src_port|parse|Cannot/i);
+      await expect(
+        store.insertJsonEachRow("events", '{"event_id": "00000000-0000-7000-8000-000000000000",\n'),
+      ).rejects.toThrow();
+      expect(await store.query("SELECT count() AS n FROM events WHERE site = 'batch'")).toEqual([{ n: 0 }]);
+      await store.insertJsonEachRow("events", JSON.stringify({ ...good, a_future_field: 1 }));
+      expect(await store.query("SELECT count() AS n FROM events WHERE site = 'batch'")).toEqual([{ n: 1 }]);
+      await expect(store.insertJsonEachRow("events; DROP TABLE events", "{}")).rejects.toThrow(
+        /invalid table/,
+      );
+    });
+
     it("keeps serving under concurrent inserts and reads", async () => {
       const batches = Array.from({ length: 8 }, (_, b) =>
         jsonEachRow(
