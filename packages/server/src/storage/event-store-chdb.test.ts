@@ -6,6 +6,8 @@ import { eventStoreSuite } from "../test-support/event-store-suites.js";
 import { silentLog } from "./clickhouse-log.js";
 import { createEventStore } from "./event-store-factory.js";
 
+// A zone far from UTC (+14h), so any place that used the machine's zone instead of UTC shows up.
+process.env.TZ = "Pacific/Kiritimati";
 const dataDir = mkdtempSync(join(tmpdir(), "vigil-events-chdb-"));
 
 eventStoreSuite("chDB", {

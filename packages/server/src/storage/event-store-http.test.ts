@@ -7,6 +7,8 @@ import { type FakeClickHouse, startFakeClickHouse } from "../test-support/fake-c
 import { silentLog } from "./clickhouse-log.js";
 import { createEventStore } from "./event-store-factory.js";
 
+// A zone far from UTC (+14h), so any place that used the machine's zone instead of UTC shows up.
+process.env.TZ = "Pacific/Kiritimati";
 const dataDir = mkdtempSync(join(tmpdir(), "vigil-events-http-"));
 let server: FakeClickHouse;
 const unknownParams = new Set<string>();
