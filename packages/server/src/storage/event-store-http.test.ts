@@ -1,9 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventStoreSuite } from "../test-support/event-store-suites.js";
 import { type FakeClickHouse, startFakeClickHouse } from "../test-support/fake-clickhouse-server.js";
+import { databaseFromUrl } from "./clickhouse-http.js";
 import { silentLog } from "./clickhouse-log.js";
 import { createEventStore } from "./event-store-factory.js";
 
@@ -31,4 +32,13 @@ eventStoreSuite("@clickhouse/client → fake ClickHouse → chDB", {
     await server.close();
     await start();
   },
+});
+
+describe("ClickHouse URL", () => {
+  it("names the database in its path, `default` when it has none, and refuses odd names", () => {
+    expect(databaseFromUrl("http://vigil:secret@ch.example:8123/vigil")).toBe("vigil");
+    expect(databaseFromUrl("https://ch.example:8443/")).toBe("default");
+    expect(databaseFromUrl("http://ch.example:8123")).toBe("default");
+    expect(() => databaseFromUrl("http://ch.example:8123/a%60b")).toThrow(/invalid ClickHouse database/);
+  });
 });
