@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { bootstrapAdmin } from "../auth/bootstrap.js";
+import { startSessionSweeper } from "../auth/session-sweeper.js";
 import type { VigilConfig } from "../config/config.js";
 import { consoleRoutes, findConsoleDir } from "../console/console-routes.js";
 import { countryCentroid } from "../events/country-centroids.js";
@@ -82,6 +83,9 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       log: log.child({ store: "state" }),
     });
     closers.push(() => state.close());
+
+    const sweeper = startSessionSweeper({ db: state.db, log });
+    closers.push(() => sweeper.stop());
 
     const admin = await bootstrapAdmin(state.db, { password: config.adminPassword ?? undefined });
 

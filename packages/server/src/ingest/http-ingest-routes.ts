@@ -111,7 +111,7 @@ export const httpIngestRoutes =
       "/api/v1/ingest",
       {
         bodyLimit,
-        config: { access: { scope: "ingest" } },
+        config: { access: { scope: "ingest" }, audit: false },
         schema: {
           tags: ["ingest"],
           summary: "Ingest one event (JSON object with Event field names or common aliases)",
@@ -131,7 +131,7 @@ export const httpIngestRoutes =
       "/api/v1/ingest/batch",
       {
         bodyLimit,
-        config: { access: { scope: "ingest" } },
+        config: { access: { scope: "ingest" }, audit: false },
         schema: {
           tags: ["ingest"],
           summary:
