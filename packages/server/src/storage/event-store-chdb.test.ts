@@ -1,7 +1,7 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { eventStoreSuite } from "../test-support/event-store-suites.js";
 import { silentLog } from "./clickhouse-log.js";
 import { createEventStore } from "./event-store-factory.js";
@@ -9,6 +9,8 @@ import { createEventStore } from "./event-store-factory.js";
 // A zone far from UTC (+14h), so any place that used the machine's zone instead of UTC shows up.
 process.env.TZ = "Pacific/Kiritimati";
 const dataDir = mkdtempSync(join(tmpdir(), "vigil-events-chdb-"));
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 eventStoreSuite("chDB", {
   open: (retention) => createEventStore({ dataDir, log: silentLog, retention }),

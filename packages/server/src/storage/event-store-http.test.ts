@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +20,7 @@ const start = async () => {
 beforeAll(start);
 afterAll(async () => {
   await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
   if (unknownParams.size > 0)
     console.info(
       `[fake-clickhouse] URL parameters applied as plain settings: ${[...unknownParams].join(", ")}`,

@@ -1,20 +1,21 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { createClient } from "@clickhouse/client";
+import { ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseParamValue, placeholderTypes, unescapeText } from "./fake-clickhouse-params.js";
 import { type FakeClickHouse, startFakeClickHouse } from "./fake-clickhouse-server.js";
 
 describe("fake ClickHouse HTTP server", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "vigil-fake-ch-"));
   let server: FakeClickHouse;
   let base: string;
   const unknown: string[] = [];
 
   beforeAll(async () => {
     server = await startFakeClickHouse({
-      dataDir: mkdtempSync(join(tmpdir(), "vigil-fake-ch-")),
+      dataDir,
       onUnknownParam: (p) => unknown.push(p),
     });
     const u = new URL(server.url);
@@ -22,6 +23,7 @@ describe("fake ClickHouse HTTP server", () => {
   });
   afterAll(async () => {
     await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("answers /ping like ClickHouse", async () => {
@@ -75,7 +77,11 @@ describe("fake ClickHouse HTTP server", () => {
   });
 
   it("serves @clickhouse/client: ping, command, insert, query, typed errors, settings", async () => {
-    const client = createClient({ url: server.url, clickhouse_settings: { session_timezone: "UTC" } });
+    const client = createClient({
+      url: server.url,
+      clickhouse_settings: { session_timezone: "UTC" },
+      log: { level: ClickHouseLogLevel.OFF },
+    });
     expect((await client.ping()).success).toBe(true);
     await client.command({
       query: "CREATE TABLE c (ts DateTime64(3, 'UTC'), tags Array(String)) ENGINE = MergeTree ORDER BY ts",
