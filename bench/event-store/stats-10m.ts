@@ -78,7 +78,7 @@ const statsByProjection = (extra: string) =>
       (d) =>
         `SELECT '${d}' AS dim, ${d} AS value, count() AS n FROM events WHERE ${HOURS} ${extra} GROUP BY ${d}`,
     ),
-    `SELECT 'src_ips' AS dim, '' AS value, uniqCombined(12)(src_ip) AS n FROM events WHERE ${HOURS} ${extra}`,
+    `SELECT 'src_ips' AS dim, '' AS value, uniqCombined(12)(nullIf(src_ip, '')) AS n FROM events WHERE ${HOURS} ${extra}`,
   ].join("\nUNION ALL\n");
 
 const QUERIES: Record<string, { sql: string; params: QueryParams }> = {

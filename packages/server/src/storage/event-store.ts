@@ -12,7 +12,7 @@
  *   `src_ip != '' AND isIPAddressInRange(src_ip, {cidr:String})`.
  * - Dashboard counts are served by projections of `events` only when the time range is given by
  *   hour (`toStartOfHour(timestamp) >= toStartOfHour({from:DateTime64(3)})`...) and the query groups
- *   by site/log_type/severity/action, or asks `uniqCombined(12)(src_ip)`: see migration 0004.
+ *   by site/log_type/severity/action, or asks `uniqCombined(12)(nullIf(src_ip, ''))`: see migration 0004.
  * - Rows older than the retention are dropped by TTL, even when inserted late (backfills).
  */
 export type QueryParams = Record<string, string | number | boolean | null | readonly (string | number)[]>;
