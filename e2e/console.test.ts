@@ -332,6 +332,43 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await expect(textOf(rows.first())).resolves.toContain("WAF");
   });
 
+  it("narrows the dashboard to one site: the numbers and the live feed follow", async () => {
+    const site = "acme-e2e";
+    const siteKey = await t.createApiKey(["ingest"], site);
+    const anyKey = await t.createApiKey(["ingest"]);
+    const ingest = async (key: string, message: string, src_ip: string) => {
+      const res = await t.api("POST", "/api/v1/ingest/batch", JSON.stringify({ message, src_ip }), key);
+      expect(res.status).toBe(200);
+    };
+    const first = unique("acme");
+    await ingest(siteKey, first, "192.0.2.10");
+
+    await page.locator(tid("nav-dashboard")).click();
+    await page.locator(tid("site-select")).click();
+    await page.getByRole("option", { name: site }).click();
+    await page.waitForURL((url) => url.pathname === "/" && url.searchParams.get("site") === site);
+    const total = page.locator(tid("stat-total"));
+    await waitUntil("the counts of that site alone", async () => parseCount(await textOf(total)) === 1);
+
+    // An event for another site, then one for this site: only the second reaches the feed.
+    const elsewhere = unique("elsewhere");
+    const here = unique("here");
+    await ingest(anyKey, elsewhere, "192.0.2.11");
+    await ingest(siteKey, here, "192.0.2.12");
+    const feed = page.locator(tid("live-feed-row"));
+    await feed.filter({ hasText: here }).waitFor();
+    await expect(feed.filter({ hasText: elsewhere }).count()).resolves.toBe(0);
+    // On this laptop-width screen the message column still has room to be read.
+    const messageWidth = await feed
+      .first()
+      .locator("td")
+      .last()
+      .evaluate((td) => td.getBoundingClientRect().width);
+    expect(messageWidth).toBeGreaterThan(150);
+    await waitUntil("the site's count to rise", async () => parseCount(await textOf(total)) === 2, 15_000);
+    await shoot("dashboard-site.png");
+  });
+
   it("had no uncaught page errors and no console errors on the way", () => {
     expect(problems.list).toEqual([]);
   });

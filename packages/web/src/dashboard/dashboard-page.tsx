@@ -107,6 +107,8 @@ export function DashboardPage() {
             onChange={(value) => setParam("site", value ?? "")}
             allowDeselect={false}
             searchable
+            // The list is cached for a minute; a site that just started sending must be pickable now.
+            onDropdownOpen={() => void sites.refetch()}
             aria-label="Site"
             data-testid="site-select"
             nothingFoundMessage="No such site"

@@ -102,7 +102,9 @@ export function LiveFeed({
         </Empty>
       ) : (
         <ScrollArea h={height} type="auto" offsetScrollbars>
-          <Table highlightOnHover stickyHeader style={{ tableLayout: "fixed" }}>
+          {/* A floor on the width: on a narrow screen the feed scrolls sideways instead of the message
+              column (the one that matters most) shrinking to nothing. */}
+          <Table highlightOnHover stickyHeader miw={1060} style={{ tableLayout: "fixed" }}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={74}>Time</Table.Th>

@@ -123,6 +123,7 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
           clearable
           searchable
           data={(sites.data ?? []).map((s) => s.site)}
+          onDropdownOpen={() => void sites.refetch()}
           value={draft.site || null}
           onChange={(v) => set("site", v ?? "")}
           data-testid="filter-site"
