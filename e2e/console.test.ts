@@ -17,6 +17,7 @@ import {
   type PageProblems,
   watchProblems,
 } from "./support/browser.js";
+import { drawerField, shoot as shootPage, submitLogin, tid } from "./support/console-page.js";
 import {
   hasLogger,
   type SampleLine,
@@ -43,7 +44,6 @@ if (!hasChromium) {
   );
 }
 
-const tid = (id: string): string => `[data-testid="${id}"]`;
 const unique = (what: string): string => `e2e-${what}-${randomBytes(4).toString("hex")}`;
 
 describe.skipIf(!hasChromium)("the console in Chromium", () => {
@@ -55,22 +55,7 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
   // Events sent in the dashboard step and looked for again in the explorer.
   const sent: Array<SampleLine & { at: number }> = [];
 
-  /** Screenshots for a person to look at; transitions end first, so a sliding drawer is not caught half-way. */
-  const shoot = async (name: string): Promise<void> => {
-    // Charts animate on canvas, which the option below cannot stop: wait until each says it is drawn.
-    // The map's pulsing dots never finish, so it is left out.
-    await waitUntil(`the charts to settle for ${name}`, async () => {
-      const states = await page
-        .locator("[data-chart-settled]")
-        .evaluateAll((els) =>
-          els
-            .filter((el) => !el.closest('[data-testid="geo-map"]'))
-            .map((el) => el.getAttribute("data-chart-settled")),
-        );
-      return states.every((state) => state === "true");
-    });
-    await page.screenshot({ path: join(SHOTS, name), animations: "disabled" });
-  };
+  const shoot = (name: string): Promise<void> => shootPage(page, SHOTS, name);
 
   beforeAll(async () => {
     if (!existsSync(join(WEB_DIST, "index.html"))) {
@@ -98,9 +83,7 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     const serverDetail = (wrong.json() as { detail: string }).detail;
     expect(serverDetail).toBeTruthy();
 
-    await page.locator(tid("login-username")).fill("admin");
-    await page.locator(tid("login-password")).fill("not-the-password");
-    await page.locator(tid("login-submit")).click();
+    await submitLogin(page, "admin", "not-the-password");
     await expect(textOf(page.locator(tid("login-error")))).resolves.toBe(serverDetail);
     // The password field is emptied for the next try; the console stays on the form.
     await expect(page.locator(tid("login-password")).inputValue()).resolves.toBe("");
@@ -198,12 +181,7 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await rows.first().click();
     const drawer = page.locator(tid("event-drawer"));
     await drawer.waitFor();
-    const field = (label: string) =>
-      drawer
-        .locator("tr")
-        .filter({ has: page.getByText(label, { exact: true }) })
-        .locator("td")
-        .nth(1);
+    const field = (label: string) => drawerField(page, drawer, label);
     await expect(textOf(field("Source IP"))).resolves.toBe(fw.src_ip);
     await expect(textOf(field("Action"))).resolves.toBe(fw.action);
     await expect(textOf(field("Log type"))).resolves.toBe(fw.log_type);
@@ -323,9 +301,7 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await page.waitForURL(/\/login/);
     await page.goto(`${t.vigil.httpUrl}/events?q=sqlmap`);
     await page.waitForURL(/\/login\?next=%2Fevents%3Fq%3Dsqlmap$/);
-    await page.locator(tid("login-username")).fill("admin");
-    await page.locator(tid("login-password")).fill(TEST_ADMIN_PASSWORD);
-    await page.locator(tid("login-submit")).click();
+    await submitLogin(page, "admin", TEST_ADMIN_PASSWORD);
     await page.waitForURL((url) => url.pathname === "/events" && url.searchParams.get("q") === "sqlmap");
     const rows = page.locator(tid("events-row"));
     await waitUntil("the sqlmap search to find the WAF block", async () => (await rows.count()) === 1);
