@@ -72,7 +72,7 @@ export interface Event {
   // Message
   message: string;
   reason: string;
-  /** The line exactly as received (after the syslog header was read), never truncated. */
+  /** The whole line exactly as received, syslog header included; cut only past the size limit (then flagged). */
   raw_log: string;
 
   // ModSecurity enrichment; `unique_id` links the event to its rows in `modsec_logs`.
