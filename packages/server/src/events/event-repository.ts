@@ -236,7 +236,13 @@ export function createEventRepository(store: EventStore) {
   async function top(filter: EventFilter, dim: TopDimension, limit: number): Promise<TopItem[]> {
     const column = TOP_COLUMN[dim];
     const { where: w, params } = where(filter);
-    const label = dim === "rule" ? ", anyLast(rule_name) AS label" : "";
+    // A label says what the key is: the rule's name, or an attacker's country (ISO code).
+    const label =
+      dim === "rule"
+        ? ", anyLast(rule_name) AS label"
+        : dim === "src_ip"
+          ? ", anyLast(geo_country) AS label"
+          : "";
     const rows = await store.query<{ key: string; c: unknown; label?: string }>(
       `SELECT ${column} AS key, count() AS c${label} FROM events WHERE ${w} AND ${column} != ''
        GROUP BY key ORDER BY c DESC, key ASC LIMIT {p_limit:UInt32}`,
