@@ -1,6 +1,7 @@
 /**
  * Insert throughput of the embedded event store: 10k-row JSONEachRow batches of realistic events,
- * serialisation and insert timed apart. Run: `npx tsx bench/event-store/insert-rate.ts [batches]`.
+ * serialisation and insert timed apart.
+ * Run: `[BATCH=10000] [CONCURRENCY=1] npx tsx bench/event-store/insert-rate.ts [batches]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -9,7 +10,7 @@ import { silentLog } from "../../packages/server/src/storage/clickhouse-log.js";
 import { createEventStore } from "../../packages/server/src/storage/event-store-factory.js";
 import { rng, syntheticEvent } from "./synthetic.js";
 
-const BATCH = 10_000;
+const BATCH = Number(process.env.BATCH ?? 10_000);
 const batches = Number(process.argv[2] ?? 40);
 const concurrency = Number(process.env.CONCURRENCY ?? 1);
 const dataDir = mkdtempSync(join(tmpdir(), "vigil-bench-insert-"));
