@@ -12,6 +12,7 @@ import { createGeoIp } from "../geo/geoip.js";
 import { buildHttpApp, type VigilApp } from "../http/app.js";
 import { createDeadLetter } from "../ingest/dead-letter.js";
 import { httpIngestRoutes } from "../ingest/http-ingest-routes.js";
+import { EVENT_COLUMNS } from "../ingest/normalise.js";
 import { createIngest, type Ingest, writerMetricHooks } from "../ingest/pipeline.js";
 import { SourceRegistry } from "../ingest/sources/source-registry.js";
 import { sourceRoutes } from "../ingest/sources/source-routes.js";
@@ -109,7 +110,12 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       deadLetter,
       log,
     };
-    const eventsWriter = new TableWriter({ ...writerOptions, table: "events", ...hooks });
+    const eventsWriter = new TableWriter({
+      ...writerOptions,
+      table: "events",
+      columns: EVENT_COLUMNS,
+      ...hooks,
+    });
     const modsecWriter = new TableWriter({
       ...writerOptions,
       table: "modsec_logs",

@@ -213,7 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     geo: { cityDbPath },
     defaultTimezone,
     ingest: {
-      batchSize: r.int(S("VIGIL_INGEST_BATCH_SIZE", "ingest.batch_size"), 20_000, 1, 1_000_000),
+      batchSize: r.int(S("VIGIL_INGEST_BATCH_SIZE", "ingest.batch_size"), 50_000, 1, 1_000_000),
       flushIntervalMs: r.int(S("VIGIL_INGEST_FLUSH_MS", "ingest.flush_interval_ms"), 200, 10, 60_000),
       maxQueued: r.int(S("VIGIL_INGEST_MAX_QUEUED", "ingest.max_queued"), 200_000, 1000, 10_000_000),
     },

@@ -11,6 +11,8 @@ import type { DeadLetter } from "./dead-letter.js";
 export interface TableWriterOptions {
   store: EventStore;
   table: string;
+  /** Column order of the rows (JSONCompactEachRow); absent = rows are JSONEachRow objects. */
+  columns?: readonly string[];
   batchSize: number;
   flushIntervalMs: number;
   /** Above this many queued rows, the writer asks callers to slow down. */
@@ -178,7 +180,7 @@ export class TableWriter {
     let delay = 100;
     for (;;) {
       try {
-        await this.o.store.insertJsonEachRow(this.o.table, rows.join("\n"));
+        await this.insert(rows);
         this.stats.stored += rows.length;
         this.o.onStored?.(rows);
         if (this.storeDownSince) {
@@ -217,7 +219,7 @@ export class TableWriter {
     const mid = rows.length >> 1;
     for (const half of [rows.slice(0, mid), rows.slice(mid)]) {
       try {
-        await this.o.store.insertJsonEachRow(this.o.table, half.join("\n"));
+        await this.insert(half);
         this.stats.stored += half.length;
         this.o.onStored?.(half);
       } catch (e) {
@@ -225,6 +227,13 @@ export class TableWriter {
         else throw e;
       }
     }
+  }
+
+  private insert(rows: string[]): Promise<void> {
+    const body = rows.join("\n");
+    return this.o.columns
+      ? this.o.store.insertCompact(this.o.table, this.o.columns, body)
+      : this.o.store.insertJsonEachRow(this.o.table, body);
   }
 
   private deadLetter(rows: string[], reason: string): void {

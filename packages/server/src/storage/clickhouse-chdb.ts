@@ -62,6 +62,13 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
       if (values.length === 0) return;
       await track(() => session.insert({ table, values, format: "JSONEachRow" }));
     },
+    async insertCompact(table, columns, rows) {
+      assertTableName(table);
+      for (const c of columns) assertTableName(c);
+      const values = typeof rows === "string" ? Buffer.from(rows) : rows;
+      if (values.length === 0) return;
+      await track(() => session.insert({ table, values, format: "JSONCompactEachRow", columns }));
+    },
     async ping() {
       try {
         await run("SELECT 1", undefined);

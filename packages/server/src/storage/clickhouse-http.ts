@@ -85,6 +85,18 @@ export async function createHttpEventStore({
       res.stream.resume();
       await finished(res.stream);
     },
+    async insertCompact(table: string, columns: readonly string[], rows: string | Buffer) {
+      assertTableName(table);
+      for (const c of columns) assertTableName(c);
+      const body = typeof rows === "string" ? Buffer.from(rows) : rows;
+      if (body.length === 0) return;
+      const res = await client.exec({
+        query: `INSERT INTO ${table} (${columns.join(", ")}) FORMAT JSONCompactEachRow`,
+        values: Readable.from([body]),
+      });
+      res.stream.resume();
+      await finished(res.stream);
+    },
     async ping() {
       const r = await client.ping();
       return r.success;

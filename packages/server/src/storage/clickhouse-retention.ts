@@ -7,7 +7,7 @@ export interface RetentionConfig {
   modsecDays: number;
 }
 
-/** The tables whose rows expire, each on its `timestamp` column. */
+/** The tables whose rows expire, each counted from its `ingested_at` (when Vigil wrote the row). */
 const TABLES = [
   { table: "events", key: "eventsDays" },
   { table: "modsec_logs", key: "modsecDays" },
@@ -42,7 +42,9 @@ export async function applyRetention(
     if (current === days) continue;
     if ((current ?? DEFAULT_RETENTION_DAYS) !== days) {
       // DDL takes no query parameters; `days` is a checked integer, never text.
-      await store.exec(`ALTER TABLE ${table} MODIFY TTL toDateTime(timestamp) + INTERVAL ${days} DAY DELETE`);
+      await store.exec(
+        `ALTER TABLE ${table} MODIFY TTL toDateTime(ingested_at) + INTERVAL ${days} DAY DELETE`,
+      );
       log.info({ table, from: current ?? DEFAULT_RETENTION_DAYS, to: days }, "event store retention changed");
       changed.push(table);
     }

@@ -9,7 +9,9 @@ export const CORPUS_DIR = join(SHARED_DIR, "corpus");
 export const hasCorpus = existsSync(CORPUS_DIR);
 
 if (!hasCorpus) {
-  console.warn(`[corpus] ${CORPUS_DIR} is absent: corpus tests are SKIPPED (the in-repo fixtures still run).`);
+  console.warn(
+    `[corpus] ${CORPUS_DIR} is absent: corpus tests are SKIPPED (the in-repo fixtures still run).`,
+  );
 }
 
 export function corpusPath(...parts: string[]): string {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Event, ModSecRow } from "../ingest/event.js";
+import { EVENT_COLUMNS, eventRow } from "../ingest/normalise.js";
 import { silentLog } from "../storage/clickhouse-log.js";
 import { migrateEventStore } from "../storage/clickhouse-migrate.js";
 import { applyRetention, type RetentionConfig } from "../storage/clickhouse-retention.js";
@@ -164,6 +165,23 @@ export function eventStoreSuite(name: string, harness: EventStoreHarness): void 
       expect(msFromClickHouse(row?.ingested_at)).toBeGreaterThan(Date.now() - 120_000);
     });
 
+    it("takes the ingest path's compact rows, and keeps a backfilled old event for the full retention", async () => {
+      const old = {
+        ...full,
+        event_id: "01890000-0000-7000-8000-0000000000aa",
+        timestamp: Date.UTC(2017, 0, 31, 12),
+      };
+      await store.insertCompact("events", EVENT_COLUMNS, `${eventRow(old)}\n`);
+      const [row] = await store.query<Record<string, unknown>>(
+        "SELECT * FROM events WHERE event_id = {id:UUID}",
+        { id: old.event_id },
+      );
+      expect(msFromClickHouse(row?.timestamp)).toBe(old.timestamp);
+      expect(row?.raw_log).toBe(old.raw_log);
+      expect(row?.modsec_rule_ids).toEqual(old.modsec_rule_ids);
+      expect(row?.src_ip).toBe(old.src_ip);
+    });
+
     it("stores ModSecurity rows and finds them by unique_id", async () => {
       const hits = [sampleModSec(), sampleModSec({ rule_id: "949110", is_blocking: false, tags: [] })];
       await store.insertJsonEachRow("modsec_logs", Buffer.from(jsonEachRow(hits)));
@@ -301,9 +319,9 @@ export function eventStoreSuite(name: string, harness: EventStoreHarness): void 
     });
 
     it("has the default 30-day TTL on both tables", async () => {
-      expect(await showCreate(store, "events")).toContain("TTL toDateTime(timestamp) + toIntervalDay(30)");
+      expect(await showCreate(store, "events")).toContain("TTL toDateTime(ingested_at) + toIntervalDay(30)");
       expect(await showCreate(store, "modsec_logs")).toContain(
-        "TTL toDateTime(timestamp) + toIntervalDay(30)",
+        "TTL toDateTime(ingested_at) + toIntervalDay(30)",
       );
     });
 

@@ -7,7 +7,11 @@ import { type ClickHouseMigration, DEFAULT_RETENTION_DAYS } from "./migration.js
  * - IPs are String so IPv4 and IPv6 share a column; CIDR filters use `isIPAddressInRange`.
  * - ORDER BY starts with the hour so a time range (every console query has one) reads only its
  *   granules, then the low-cardinality columns the console filters and groups by, then the time.
- * - Daily partitions make retention a cheap whole-part drop (`ttl_only_drop_parts`).
+ * - Retention counts from `ingested_at` (a replayed backfill of old logs is kept, not dropped on
+ *   arrival); a part is one insert or a merge of neighbouring ones, so its rows expire together and
+ *   `ttl_only_drop_parts` drops it whole.
+ * - No token index on `message`: free-text search is a case-insensitive substring match over several
+ *   columns, which a token index cannot serve, and it cost insert CPU.
  */
 export const migration: ClickHouseMigration = {
   version: 1,
@@ -52,7 +56,7 @@ export const migration: ClickHouseMigration = {
 
   message String CODEC(ZSTD(1)),
   reason String DEFAULT '',
-  raw_log String CODEC(ZSTD(3)),
+  raw_log String CODEC(ZSTD(1)),
 
   modsec_rule_ids Array(String) DEFAULT [],
   modsec_messages Array(String) DEFAULT [],
@@ -67,13 +71,12 @@ export const migration: ClickHouseMigration = {
   INDEX idx_src_ip src_ip TYPE bloom_filter(0.01) GRANULARITY 1,
   INDEX idx_dst_ip dst_ip TYPE bloom_filter(0.01) GRANULARITY 1,
   INDEX idx_rule_id rule_id TYPE bloom_filter(0.01) GRANULARITY 1,
-  INDEX idx_unique_id unique_id TYPE bloom_filter(0.01) GRANULARITY 1,
-  INDEX idx_message message TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 1
+  INDEX idx_unique_id unique_id TYPE bloom_filter(0.01) GRANULARITY 1
 )
 ENGINE = MergeTree
 PARTITION BY toYYYYMMDD(timestamp)
 ORDER BY (toStartOfHour(timestamp), site, log_type, severity, timestamp)
-TTL toDateTime(timestamp) + INTERVAL ${DEFAULT_RETENTION_DAYS} DAY DELETE
+TTL toDateTime(ingested_at) + INTERVAL ${DEFAULT_RETENTION_DAYS} DAY DELETE
 SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
   ],
 };

@@ -38,7 +38,7 @@ export const migration: ClickHouseMigration = {
 ENGINE = MergeTree
 PARTITION BY toYYYYMMDD(timestamp)
 ORDER BY (unique_id, timestamp, rule_id)
-TTL toDateTime(timestamp) + INTERVAL ${DEFAULT_RETENTION_DAYS} DAY DELETE
+TTL toDateTime(ingested_at) + INTERVAL ${DEFAULT_RETENTION_DAYS} DAY DELETE
 SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
   ],
 };
