@@ -119,7 +119,8 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
     const modsecWriter = new TableWriter({
       ...writerOptions,
       table: "modsec_logs",
-      onStored: (rows) => metrics.modsecStored.inc(rows.length),
+      onStored: (bySource) => metrics.modsecStored.inc([...bySource.values()].reduce((a, b) => a + b, 0)),
+      classify: () => "modsecurity",
     });
     // Writers close after the listeners and the HTTP server have stopped feeding them.
     closers.push(async () => {

@@ -201,13 +201,9 @@ function countBySource(evs: readonly Event[], metrics: Metrics): void {
 /** Wires writer callbacks to the per-source metrics. */
 export function writerMetricHooks(metrics: Metrics) {
   return {
-    onStored(rows: readonly string[]) {
-      const by = new Map<string, number>();
-      for (const r of rows) {
-        const s = sourceOfRow(r);
-        by.set(s, (by.get(s) ?? 0) + 1);
-      }
-      for (const [source, n] of by) metrics.stored.inc({ source }, n);
+    classify: sourceOfRow,
+    onStored(bySource: ReadonlyMap<string, number>) {
+      for (const [source, n] of bySource) metrics.stored.inc({ source }, n);
     },
     onDeadLettered(rows: readonly string[]) {
       for (const r of rows) metrics.failed.inc({ source: sourceOfRow(r), reason: "dead_letter" });

@@ -3,8 +3,9 @@ import type { EventStore } from "../storage/event-store.js";
 import type { DeadLetter } from "./dead-letter.js";
 
 /**
- * Buffers JSONEachRow rows for one ClickHouse table and writes them in large batches: on size, on a
- * short interval, and on close. One insert in flight at a time (the store works best with few, large
+ * Buffers rows for one ClickHouse table and writes them in large batches: on size, on a short interval,
+ * and on close. Rows are turned into one Buffer per call as they arrive, so the queue lives outside the
+ * JavaScript heap and a flush is one concatenation. One insert in flight at a time (the store works best with few, large
  * inserts). When the store falls behind, `pressured` turns true so callers can push back (TCP pause,
  * HTTP 429); rows the store refuses are isolated by bisection and sent to the dead-letter file.
  */
@@ -19,14 +20,18 @@ export interface TableWriterOptions {
   maxQueued: number;
   deadLetter: DeadLetter;
   log: Logger;
-  /** Called with the rows each successful insert stored (for per-source metrics). */
-  onStored?: (rows: readonly string[]) => void;
+  /** Names the source of a row (for per-source metrics); counts are kept per call. */
+  classify?: (row: string) => string;
+  /** Called after each successful insert with how many rows of each source it stored. */
+  onStored?: (bySource: ReadonlyMap<string, number>) => void;
   /** Called with rows sent to the dead-letter file. */
   onDeadLettered?: (rows: readonly string[]) => void;
 }
 
 interface Chunk {
-  rows: string[];
+  body: Buffer;
+  rows: number;
+  bySource: Map<string, number>;
   enqueuedAt: number;
   done?: { resolve: () => void; reject: (err: Error) => void };
 }
@@ -61,13 +66,24 @@ export class TableWriter {
   write(rows: string[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.push({ rows, enqueuedAt: Date.now(), done: { resolve, reject } });
+      this.push({ ...this.pack(rows), done: { resolve, reject } });
     });
   }
 
   /** Queue rows without waiting (syslog: there is no acknowledgement to give). */
   writeNoAck(rows: string[]): void {
-    if (rows.length > 0) this.push({ rows, enqueuedAt: Date.now() });
+    if (rows.length > 0) this.push(this.pack(rows));
+  }
+
+  private pack(rows: string[]): Chunk {
+    const bySource = new Map<string, number>();
+    if (this.o.classify) {
+      for (const r of rows) {
+        const k = this.o.classify(r);
+        bySource.set(k, (bySource.get(k) ?? 0) + 1);
+      }
+    }
+    return { body: Buffer.from(`${rows.join("\n")}\n`), rows: rows.length, bySource, enqueuedAt: Date.now() };
   }
 
   get pressured(): boolean {
@@ -107,11 +123,11 @@ export class TableWriter {
   private push(chunk: Chunk): void {
     if (this.closed) {
       chunk.done?.reject(new Error("the ingest writer is closed"));
-      if (!chunk.done) this.deadLetter(chunk.rows, "writer closed");
+      if (!chunk.done) this.deadLetter(splitRows(chunk.body), "writer closed");
       return;
     }
     this.chunks.push(chunk);
-    this.queuedRows += chunk.rows.length;
+    this.queuedRows += chunk.rows;
     if (this.queuedRows >= this.o.batchSize) this.kick();
     else if (!this.timer && !this.flushing) {
       this.timer = setTimeout(() => {
@@ -142,13 +158,10 @@ export class TableWriter {
   private takeBatch(): Chunk[] {
     const taken: Chunk[] = [];
     let n = 0;
-    while (
-      this.chunks.length > 0 &&
-      (n === 0 || n + (this.chunks[0]?.rows.length ?? 0) <= this.o.batchSize * 2)
-    ) {
+    while (this.chunks.length > 0 && (n === 0 || n + (this.chunks[0]?.rows ?? 0) <= this.o.batchSize * 2)) {
       const c = this.chunks.shift() as Chunk;
       taken.push(c);
-      n += c.rows.length;
+      n += c.rows;
       if (n >= this.o.batchSize) break;
     }
     this.queuedRows -= n;
@@ -158,15 +171,18 @@ export class TableWriter {
 
   private async flushNow(): Promise<void> {
     const batch = this.takeBatch();
-    const rows = batch.flatMap((c) => c.rows);
+    const rows = batch.reduce((n, c) => n + c.rows, 0);
+    const body = batch.length === 1 ? (batch[0] as Chunk).body : Buffer.concat(batch.map((c) => c.body));
+    const bySource = new Map<string, number>();
+    for (const c of batch) for (const [k, v] of c.bySource) bySource.set(k, (bySource.get(k) ?? 0) + v);
     const started = Date.now();
     let failed: Error | null = null;
     try {
-      await this.insertWithRetry(rows);
+      await this.insertWithRetry(body, rows, bySource);
     } catch (err) {
       failed = err as Error;
     }
-    this.inflightRows -= rows.length;
+    this.inflightRows -= rows;
     this.stats.lastFlushMs = Date.now() - started;
     for (const c of batch) {
       if (failed) c.done?.reject(failed);
@@ -176,13 +192,13 @@ export class TableWriter {
   }
 
   /** Retries while the store is unreachable; isolates rows it rejects as bad data. */
-  private async insertWithRetry(rows: string[]): Promise<void> {
+  private async insertWithRetry(body: Buffer, rows: number, bySource: Map<string, number>): Promise<void> {
     let delay = 100;
     for (;;) {
       try {
-        await this.insert(rows);
-        this.stats.stored += rows.length;
-        this.o.onStored?.(rows);
+        await this.insert(body);
+        this.stats.stored += rows;
+        this.o.onStored?.(bySource);
         if (this.storeDownSince) {
           this.o.log.info(
             { table: this.o.table, downMs: Date.now() - this.storeDownSince },
@@ -194,7 +210,7 @@ export class TableWriter {
       } catch (err) {
         this.stats.failedFlushes++;
         if (isDataError(err)) {
-          await this.bisect(rows, err as Error);
+          await this.bisect(splitRows(body), err as Error);
           return;
         }
         if (!this.storeDownSince) {
@@ -202,7 +218,7 @@ export class TableWriter {
           this.o.log.error({ table: this.o.table, err }, "event store insert failed; retrying");
         }
         if (this.closed && Date.now() - this.storeDownSince > 10_000) {
-          this.deadLetter(rows, `store unavailable at shutdown: ${(err as Error).message}`);
+          this.deadLetter(splitRows(body), `store unavailable at shutdown: ${(err as Error).message}`);
           return;
         }
         await new Promise((r) => setTimeout(r, delay));
@@ -211,6 +227,7 @@ export class TableWriter {
     }
   }
 
+  /** Halves a refused batch until the bad rows are alone; they go to the dead-letter file. */
   private async bisect(rows: string[], err: Error): Promise<void> {
     if (rows.length === 1) {
       this.deadLetter(rows, err.message.slice(0, 500));
@@ -219,9 +236,16 @@ export class TableWriter {
     const mid = rows.length >> 1;
     for (const half of [rows.slice(0, mid), rows.slice(mid)]) {
       try {
-        await this.insert(half);
+        await this.insert(Buffer.from(`${half.join("\n")}\n`));
         this.stats.stored += half.length;
-        this.o.onStored?.(half);
+        const bySource = new Map<string, number>();
+        if (this.o.classify) {
+          for (const r of half) {
+            const k = this.o.classify(r);
+            bySource.set(k, (bySource.get(k) ?? 0) + 1);
+          }
+        }
+        this.o.onStored?.(bySource);
       } catch (e) {
         if (isDataError(e)) await this.bisect(half, e as Error);
         else throw e;
@@ -229,8 +253,7 @@ export class TableWriter {
     }
   }
 
-  private insert(rows: string[]): Promise<void> {
-    const body = rows.join("\n");
+  private insert(body: Buffer): Promise<void> {
     return this.o.columns
       ? this.o.store.insertCompact(this.o.table, this.o.columns, body)
       : this.o.store.insertJsonEachRow(this.o.table, body);
@@ -257,4 +280,12 @@ function isDataError(err: unknown): boolean {
   const text = err instanceof Error ? err.message : String(err);
   // 6 CANNOT_PARSE_TEXT, 26/27 CANNOT_PARSE_*, 53 TYPE_MISMATCH, 117 INCORRECT_DATA, 41/38 date/number parse, 69 ARGUMENT_OUT_OF_BOUND
   return /Code: (6|26|27|38|41|53|69|72|117|131)\b|CANNOT_PARSE|INCORRECT_DATA|TYPE_MISMATCH/.test(text);
+}
+
+/** The rows of a serialised batch (JSON rows never hold a raw newline: it is escaped). */
+function splitRows(body: Buffer): string[] {
+  return body
+    .toString("utf8")
+    .split("\n")
+    .filter((r) => r.length > 0);
 }

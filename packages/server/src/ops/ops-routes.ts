@@ -52,7 +52,22 @@ const StatusReply = Type.Object({
     dead_lettered: Type.Integer(),
   }),
   live_clients: Type.Integer(),
+  memory_mb: Type.Object(
+    {
+      rss: Type.Number(),
+      js_heap: Type.Number(),
+      external: Type.Number(),
+      array_buffers: Type.Number(),
+    },
+    { description: "This process: resident set, JavaScript heap, and memory outside it (embedded engines)" },
+  ),
 });
+
+function memoryMb() {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  return { rss: mb(m.rss), js_heap: mb(m.heapUsed), external: mb(m.external), array_buffers: mb(m.arrayBuffers) };
+}
 
 /** Rates over the last ~10 s, from counters sampled every second. */
 function rateTracker(read: () => { received: number; stored: number }) {
@@ -138,6 +153,7 @@ export const opsRoutes =
             dead_lettered: o.deadLettered(),
           },
           live_clients: o.hub.size,
+          memory_mb: memoryMb(),
         };
       },
     );

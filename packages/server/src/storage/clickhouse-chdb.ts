@@ -19,7 +19,10 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
   const path = join(dataDir, "events");
   mkdirSync(path, { recursive: true });
   const session = new Session(path, {
-    connectionArgs: Object.entries(SESSION_SETTINGS).map(([k, v]) => `--${k}=${v}`),
+    connectionArgs: [
+      ...Object.entries(SESSION_SETTINGS).map(([k, v]) => `--${k}=${v}`),
+      ...(process.env.VIGIL_CHDB_ARGS ?? "").split(" ").filter(Boolean),
+    ],
   });
   log.info({ path }, "event store: chDB session opened");
 

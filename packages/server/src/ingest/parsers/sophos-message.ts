@@ -1,7 +1,9 @@
 /**
  * A one-line, human-readable summary for Sophos events that carry no `message=` of their own
  * (firewall, IPS, ATP, anti-virus, WAF, content filtering...), e.g.
- * `Firewall drop TCP 1.2.3.4:5555 → 10.0.0.1:22 (rule 5 'Block SSH')`.
+ * `Firewall drop TCP 1.2.3.4:5555 -> 10.0.0.1:22 (rule 5 'Block SSH')`. ASCII arrow on purpose: one
+ * character above U+00FF makes V8 hold the whole row string in two bytes per character (twice the memory
+ * for every queued event).
  */
 
 import type { EventDraft } from "../event.js";
@@ -22,7 +24,7 @@ export function summarise(d: EventDraft, component: string, subtype: string): st
 
   const src = endpoint(d.src_ip ?? "", d.src_port ?? 0);
   const dst = endpoint(d.dst_ip ?? "", d.dst_port ?? 0);
-  if (src !== "" || dst !== "") parts.push(`${src || "?"} → ${dst || "?"}`);
+  if (src !== "" || dst !== "") parts.push(`${src || "?"} -> ${dst || "?"}`);
 
   if (logType === "WAF") {
     if (d.http_method || d.url) parts.push(`${d.http_method ?? ""} ${d.hostname ?? ""}${d.url ?? ""}`.trim());

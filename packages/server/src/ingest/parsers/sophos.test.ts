@@ -45,7 +45,7 @@ describe("Sophos parser, legacy format (date= time= timezone=)", () => {
       sophos_id: "010102600002",
       device_serial: "C2300ABCDEF1234",
       parse_error: "",
-      message: "Firewall drop TCP 203.0.113.50:55555 → 192.0.2.10:22 (rule 5 'Block SSH')",
+      message: "Firewall drop TCP 203.0.113.50:55555 -> 192.0.2.10:22 (rule 5 'Block SSH')",
     });
   });
 
