@@ -213,9 +213,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     geo: { cityDbPath },
     defaultTimezone,
     ingest: {
-      batchSize: r.int(S("VIGIL_INGEST_BATCH_SIZE", "ingest.batch_size"), 50_000, 1, 1_000_000),
+      batchSize: r.int(S("VIGIL_INGEST_BATCH_SIZE", "ingest.batch_size"), 40_000, 1, 1_000_000),
       flushIntervalMs: r.int(S("VIGIL_INGEST_FLUSH_MS", "ingest.flush_interval_ms"), 200, 10, 60_000),
-      maxQueued: r.int(S("VIGIL_INGEST_MAX_QUEUED", "ingest.max_queued"), 100_000, 1000, 10_000_000),
+      maxQueued: r.int(S("VIGIL_INGEST_MAX_QUEUED", "ingest.max_queued"), 80_000, 1000, 10_000_000),
     },
     webDir: r.optional(S("VIGIL_WEB_DIR", "web_dir")),
   };
