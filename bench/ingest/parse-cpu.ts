@@ -21,7 +21,9 @@ function run(label: string, f: (line: string) => unknown) {
   for (const l of lines) f(l);
   const cpu = process.cpuUsage(t0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
-  console.log(`${label.padEnd(34)} ${Math.round(n / cpuS).toLocaleString("en")} lines/s CPU  (${Math.round(n / ((performance.now() - w0) / 1000)).toLocaleString("en")}/s wall)`);
+  console.log(
+    `${label.padEnd(34)} ${Math.round(n / cpuS).toLocaleString("en")} lines/s CPU  (${Math.round(n / ((performance.now() - w0) / 1000)).toLocaleString("en")}/s wall)`,
+  );
 }
 
 const ctx = { receivedAt: Date.now(), timezone: "Europe/Paris" };

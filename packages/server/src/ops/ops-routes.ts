@@ -66,7 +66,12 @@ const StatusReply = Type.Object({
 function memoryMb() {
   const m = process.memoryUsage();
   const mb = (n: number) => Math.round(n / 1048576);
-  return { rss: mb(m.rss), js_heap: mb(m.heapUsed), external: mb(m.external), array_buffers: mb(m.arrayBuffers) };
+  return {
+    rss: mb(m.rss),
+    js_heap: mb(m.heapUsed),
+    external: mb(m.external),
+    array_buffers: mb(m.arrayBuffers),
+  };
 }
 
 /** Rates over the last ~10 s, from counters sampled every second. */

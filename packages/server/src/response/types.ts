@@ -1,0 +1,88 @@
+/**
+ * Contracts of the response side (issue "Detect and ban"): bans with tiers, whitelist, geo-zones,
+ * pending approvals, reputation. Follows the seed's data model (BanStatus, WhitelistEntry,
+ * GeoZoneConfig, PendingBan) in PostgreSQL.
+ */
+export type BanStatus = "active" | "expired" | "permanent" | "conditional" | "pending_approval";
+export type BanSource = "manual" | "detect2ban" | "threat_intel" | "blocklist";
+export type GeoZone = "authorized" | "hostile" | "neutral";
+export type WhitelistType = "hard" | "soft" | "monitor";
+
+/** Tier durations, as the seed: 4 h, 24 h, 7 days, then permanent (tier 3+). */
+export const TIER_DURATIONS_MS = [4 * 3600_000, 24 * 3600_000, 7 * 24 * 3600_000] as const;
+
+export interface Ban {
+  ip: string;
+  status: BanStatus;
+  ban_count: number;
+  current_tier: number;
+  first_ban: string; // ISO
+  last_ban: string;
+  expires_at: string | null; // null = permanent
+  reason: string;
+  source: BanSource;
+  trigger_rule: string;
+  site: string;
+  country: string;
+  geo_zone: GeoZone;
+  threat_score_at_ban: number;
+  immune_until: string | null;
+  created_by: string;
+}
+
+export interface WhitelistEntry {
+  id: string;
+  /** An IP or a CIDR range. */
+  ip: string;
+  type: WhitelistType;
+  reason: string;
+  description: string;
+  /** soft: percentage the score is reduced by (0-100). */
+  score_modifier: number;
+  /** soft: a ban becomes an alert. */
+  alert_only: boolean;
+  expires_at: string | null;
+  tags: string[];
+  is_active: boolean;
+}
+
+export interface GeoZoneConfig {
+  enabled: boolean;
+  authorized_countries: string[];
+  hostile_countries: string[];
+  default_policy: GeoZone;
+  /** Threshold multiplier context from the seed: events before ban in a hostile zone (default 1). */
+  waf_threshold_hzone: number;
+  /** Events before ban in authorized/neutral zones (default 3). */
+  waf_threshold_zone: number;
+  /** Reputation score (0-100) needed to ban from an authorized country without approval (default 50). */
+  threat_score_threshold: number;
+}
+
+export interface PendingBan {
+  id: string;
+  ip: string;
+  country: string;
+  geo_zone: GeoZone;
+  threat_score: number;
+  threat_sources: string[];
+  event_count: number;
+  first_event: string;
+  last_event: string;
+  trigger_rule: string;
+  reason: string;
+  status: "pending" | "approved" | "rejected" | "expired";
+  pending_type: "country_policy" | "false_positive";
+  fp_rule_id: string;
+  fp_uri: string;
+  fp_hostname: string;
+  created_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+/** A reputation source for `validate_threat` (first: blocklist feed membership; later: the TI aggregator). */
+export interface ReputationProvider {
+  /** 0-100, with the sources that contributed. Never throws: an unknown IP scores 0. */
+  score(ip: string): Promise<{ score: number; sources: string[] }>;
+}
