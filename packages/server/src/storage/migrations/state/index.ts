@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as auth from "./0001-auth.js";
 import * as sources from "./0002-sources.js";
+import * as response from "./0004-response.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -9,4 +10,5 @@ import * as sources from "./0002-sources.js";
 export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-auth": auth,
   "0002-sources": sources,
+  "0004-response": response,
 };
