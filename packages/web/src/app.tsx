@@ -5,6 +5,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-route
 import { ApiError } from "./api/problem.js";
 import { AuthProvider, useAuth } from "./auth/auth-context.js";
 import { LoginPage } from "./auth/login-page.js";
+import { BansPage } from "./bans/bans-page.js";
 import { DashboardPage } from "./dashboard/dashboard-page.js";
 import { EventsPage } from "./events/events-page.js";
 import { Shell } from "./layout/shell.js";
@@ -51,6 +52,7 @@ export function App() {
               <Route element={<RequireUser />}>
                 <Route index element={<DashboardPage />} />
                 <Route path="events" element={<EventsPage />} />
+                <Route path="bans" element={<BansPage />} />
                 <Route path="sources" element={<SourcesPage />} />
                 <Route path="status" element={<StatusPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />

@@ -8,6 +8,12 @@ import type { LiveStatus } from "../live/live-socket.js";
 const NAV = [
   { to: "/", label: "Dashboard", testId: "nav-dashboard", exact: true },
   { to: "/events", label: "Events", testId: "nav-events", exact: false },
+  { to: "/bans", label: "Bans", testId: "nav-bans", exact: false },
+  { to: "/scenarios", label: "Scenarios", testId: "nav-scenarios", exact: false },
+  { to: "/whitelist", label: "Whitelist", testId: "nav-whitelist", exact: false },
+  { to: "/geo", label: "Geo zones", testId: "nav-geo", exact: false },
+  { to: "/enforcement", label: "Enforcement", testId: "nav-enforcement", exact: false },
+  { to: "/feeds", label: "Blocklist feeds", testId: "nav-feeds", exact: false },
   { to: "/sources", label: "Sources", testId: "nav-sources", exact: false },
   { to: "/status", label: "Status", testId: "nav-status", exact: false },
 ] as const;

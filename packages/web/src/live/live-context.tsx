@@ -6,6 +6,12 @@ import { RecentEvents } from "./feed-buffer.js";
 import { LiveSocket, type LiveStatus, liveUrl, type Subscription } from "./live-socket.js";
 
 type Listener = (event: ApiEvent) => void;
+/** A state-change message from the server (bans, detections, enforcement status). */
+export interface LiveMessage {
+  type: string;
+  data?: unknown;
+}
+type MessageListener = (message: LiveMessage) => void;
 
 interface LiveValue {
   status: LiveStatus;
@@ -16,6 +22,8 @@ interface LiveValue {
   /** The events received lately, newest first (capped), so a page mounted now can show them at once. */
   recent(): ApiEvent[];
   subscribe(subscription: Subscription): void;
+  /** Registers a listener for non-event messages (new_ban, ban_removed, …); returns the unsubscribe function. */
+  listenMessages(listener: MessageListener): () => void;
 }
 
 const LiveContext = createContext<LiveValue | null>(null);
@@ -26,6 +34,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const [dropped, setDropped] = useState(0);
   const listeners = useRef(new Set<Listener>());
+  const messageListeners = useRef(new Set<MessageListener>());
   const recentEvents = useRef(new RecentEvents<ApiEvent>());
   const socketRef = useRef<LiveSocket | null>(null);
   // Pages may subscribe before the socket exists (child effects run first): keep it for the socket.
@@ -42,6 +51,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       },
       onStatus: setStatus,
       onLagged: (n) => setDropped((total) => total + n),
+      onMessage: (message) => {
+        for (const listener of messageListeners.current) listener(message);
+      },
       // If the token is dead this 401 signs the user out; otherwise the socket keeps retrying.
       onRefused: () => {
         api.get("/api/v1/auth/me").catch(() => undefined);
@@ -70,6 +82,12 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       },
       recent() {
         return recentEvents.current.snapshot();
+      },
+      listenMessages(listener) {
+        messageListeners.current.add(listener);
+        return () => {
+          messageListeners.current.delete(listener);
+        };
       },
       subscribe(subscription) {
         subscriptionRef.current = subscription;

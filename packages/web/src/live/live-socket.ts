@@ -19,6 +19,8 @@ interface LiveSocketOptions {
   onLagged: (dropped: number) => void;
   /** The socket closed before it ever opened: maybe the token is no longer valid. */
   onRefused: () => void;
+  /** Every other typed message (new_ban, ban_removed, detection, …), for pages that follow state changes. */
+  onMessage?: (message: { type: string; data?: unknown }) => void;
 }
 
 const MIN_DELAY_MS = 1_000;
@@ -118,6 +120,7 @@ export class LiveSocket {
     if (message.type === "new_event" && isEventLike(message.data)) this.options.onEvent(message.data);
     else if (message.type === "lagged" && "dropped" in message && typeof message.dropped === "number")
       this.options.onLagged(message.dropped);
+    else if (typeof message.type === "string") this.options.onMessage?.(message);
   }
 }
 

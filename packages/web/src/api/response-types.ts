@@ -1,0 +1,204 @@
+/**
+ * Shapes of the "Detect and ban" API (bans, whitelist, geo, scenarios, enforcement, bouncers, feeds),
+ * as the server's contracts in packages/server/src/response/types.ts and detection/types.ts define them.
+ */
+export type BanStatus = "active" | "expired" | "permanent" | "conditional" | "pending_approval";
+export type GeoZone = "authorized" | "hostile" | "neutral";
+export type WhitelistType = "hard" | "soft" | "monitor";
+
+export interface Ban {
+  ip: string;
+  status: BanStatus;
+  ban_count: number;
+  current_tier: number;
+  first_ban: string;
+  last_ban: string;
+  expires_at: string | null;
+  reason: string;
+  source: string;
+  trigger_rule: string;
+  site: string;
+  country: string;
+  geo_zone: GeoZone;
+  threat_score_at_ban: number;
+  immune_until: string | null;
+  created_by: string;
+}
+
+export type BanAction = "ban" | "unban" | "escalate" | "expire" | "approve" | "reject" | "pending";
+
+export interface BanHistoryEntry {
+  id: string;
+  at: string;
+  action: BanAction;
+  status: BanStatus;
+  tier: number;
+  duration_ms: number | null;
+  reason: string;
+  actor: string;
+  source: string;
+}
+
+export interface BanDetail {
+  ban: Ban | null;
+  history: BanHistoryEntry[];
+}
+
+export interface PendingBan {
+  id: string;
+  ip: string;
+  country: string;
+  geo_zone: GeoZone;
+  threat_score: number;
+  threat_sources: string[];
+  event_count: number;
+  first_event: string;
+  last_event: string;
+  trigger_rule: string;
+  reason: string;
+  status: "pending" | "approved" | "rejected" | "expired";
+  pending_type: "country_policy" | "false_positive";
+  fp_rule_id: string;
+  fp_uri: string;
+  fp_hostname: string;
+  created_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+export interface KeyCount {
+  key: string;
+  count: number;
+}
+
+export interface BanStats {
+  active: number;
+  permanent: number;
+  pending: number;
+  expired_24h: number;
+  by_tier: Array<{ tier: number; count: number }>;
+  by_country: KeyCount[];
+}
+
+export interface WhitelistEntry {
+  id: string;
+  ip: string;
+  type: WhitelistType;
+  reason: string;
+  description: string;
+  score_modifier: number;
+  alert_only: boolean;
+  expires_at: string | null;
+  tags: string[];
+  is_active: boolean;
+}
+
+export interface GeoZoneConfig {
+  enabled: boolean;
+  authorized_countries: string[];
+  hostile_countries: string[];
+  default_policy: GeoZone;
+  waf_threshold_hzone: number;
+  waf_threshold_zone: number;
+  threat_score_threshold: number;
+}
+
+export interface GeoBlockRule {
+  id: string;
+  country: string;
+  action: "block" | "allow";
+  reason: string;
+}
+
+export interface ScenarioItem {
+  name: string;
+  description: string;
+  enabled: boolean;
+  severity: string;
+  labels: string[];
+  origin: string;
+  action_type: "ban" | "alert";
+  threshold: number;
+  window: string;
+  group_by: string;
+  distinct?: string;
+  yaml: string;
+  fired_24h: number;
+  last_fired: string | null;
+}
+
+export interface ValidationError {
+  field: string;
+  message: string;
+  line?: number | null;
+}
+
+export interface Detection {
+  scenario: string;
+  action: "ban" | "alert";
+  severity: string;
+  value: string;
+  count: number;
+  threshold: number;
+  first_seen: number;
+  last_seen: number;
+  site: string;
+  country: string;
+}
+
+export interface BacktestResult {
+  scanned: number;
+  detections: Detection[];
+  buckets: Array<{ t: string; events: number; detections: number }>;
+  would_ban: string[];
+  would_alert: string[];
+}
+
+export type TargetType = "sophos_xgs" | "webhook";
+
+export interface TargetStatus {
+  state: "ok" | "failing" | "never";
+  last_sync: string | null;
+  last_error: string | null;
+  in_sync: number;
+  pending: number;
+}
+
+export interface EnforcementTarget {
+  id: string;
+  name: string;
+  type: TargetType;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  status: TargetStatus;
+}
+
+export interface Bouncer {
+  id: string;
+  name: string;
+  created_at: string;
+  last_pull: string | null;
+  ip_address: string | null;
+  version: string | null;
+}
+
+export interface Feed {
+  id: string;
+  name: string;
+  url: string;
+  format: "plain" | "crowdsec_json";
+  enabled: boolean;
+  refresh_minutes: number;
+  sync_to_xgs: boolean;
+  last_refresh: string | null;
+  last_status: string | null;
+  last_error: string | null;
+  entries: number;
+  countries: KeyCount[];
+}
+
+export interface FeedLookup {
+  ip: string;
+  feeds: string[];
+  score: number;
+}

@@ -1,0 +1,120 @@
+import { Badge, Drawer, Group, Stack, Table, Text, Timeline } from "@mantine/core";
+import type { ReactNode } from "react";
+import type { BanAction } from "../api/response-types.js";
+import { ErrorNote, Loading } from "../components/query-state.js";
+import { formatTime } from "../format.js";
+import { StatusBadge } from "./active-bans.js";
+import { formatRemaining, formatSpan, tierLabel } from "./ban-format.js";
+import { useBanDetail } from "./ban-queries.js";
+import { CountryCell } from "./country-cell.js";
+import { useNow } from "./use-now.js";
+
+const ACTION_COLOR: Record<BanAction, string> = {
+  ban: "red",
+  escalate: "orange",
+  approve: "red",
+  pending: "yellow",
+  unban: "teal",
+  expire: "gray",
+  reject: "gray",
+};
+
+/** One IP's ban and every transition it went through (who, when, why), newest first. */
+export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => void }) {
+  const detail = useBanDetail(ip);
+  const now = useNow();
+  const ban = detail.data?.ban ?? null;
+  const history = [...(detail.data?.history ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+  const rows: Array<[string, ReactNode]> = ban
+    ? [
+        ["Status", <StatusBadge key="s" ban={ban} />],
+        ["Country", <CountryCell key="c" code={ban.country} />],
+        ["Geo zone", ban.geo_zone],
+        ["Tier", `${ban.current_tier} (${tierLabel(ban.current_tier)})`],
+        ["Ban count", String(ban.ban_count)],
+        ["Expires in", formatRemaining(ban.expires_at, now)],
+        ["First ban", formatTime(ban.first_ban)],
+        ["Last ban", formatTime(ban.last_ban)],
+        ["Reason", ban.reason],
+        ["Rule", ban.trigger_rule || "—"],
+        ["Source", ban.source],
+        ["Site", ban.site || "—"],
+        ["Threat score", String(ban.threat_score_at_ban)],
+        ["Immune until", ban.immune_until ? formatTime(ban.immune_until) : "—"],
+        ["By", ban.created_by],
+      ]
+    : [];
+  return (
+    <Drawer
+      opened={ip !== null}
+      onClose={onClose}
+      position="right"
+      size="lg"
+      title={
+        <Text ff="monospace" fw={700}>
+          {ip}
+        </Text>
+      }
+    >
+      <Stack gap="md" data-testid="ban-drawer">
+        {detail.isPending ? (
+          <Loading />
+        ) : detail.error ? (
+          <ErrorNote error={detail.error} onRetry={() => void detail.refetch()} />
+        ) : (
+          <>
+            {ban ? (
+              <Table fz="xs" verticalSpacing={2} withRowBorders={false}>
+                <Table.Tbody>
+                  {rows.map(([label, value]) => (
+                    <Table.Tr key={label}>
+                      <Table.Td c="dimmed" w={130}>
+                        {label}
+                      </Table.Td>
+                      <Table.Td>{value}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            ) : (
+              <Text size="sm" c="dimmed">
+                Not banned now.
+              </Text>
+            )}
+            <Text fw={600} size="sm">
+              History
+            </Text>
+            <Timeline bulletSize={14} lineWidth={2} data-testid="ban-history">
+              {history.map((h) => (
+                <Timeline.Item
+                  key={h.id}
+                  color={ACTION_COLOR[h.action] ?? "gray"}
+                  title={
+                    <Group gap="xs">
+                      <Badge size="xs" color={ACTION_COLOR[h.action] ?? "gray"}>
+                        {h.action}
+                      </Badge>
+                      <Text size="xs" className="num">
+                        {formatTime(h.at)}
+                      </Text>
+                    </Group>
+                  }
+                >
+                  <Text size="xs">
+                    tier {h.tier}
+                    {h.duration_ms !== null ? ` · ${formatSpan(h.duration_ms)}` : ""} · {h.actor} ({h.source})
+                  </Text>
+                  {h.reason && (
+                    <Text size="xs" c="dimmed">
+                      {h.reason}
+                    </Text>
+                  )}
+                </Timeline.Item>
+              ))}
+            </Timeline>
+          </>
+        )}
+      </Stack>
+    </Drawer>
+  );
+}

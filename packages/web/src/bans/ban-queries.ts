@@ -1,0 +1,89 @@
+/** TanStack Query hooks and mutations for bans and pending approvals. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Ban, BanDetail, BanStats, PendingBan } from "../api/response-types.js";
+import { useApi } from "../auth/auth-context.js";
+import { useLiveRefresh } from "../live/use-live-refresh.js";
+
+export const BAN_KEYS = {
+  all: ["bans"] as const,
+  list: (status: string, q: string) => ["bans", "list", status, q] as const,
+  detail: (ip: string) => ["bans", "detail", ip] as const,
+  pending: ["bans", "pending"] as const,
+  stats: ["bans", "stats"] as const,
+};
+
+/** Every ban message refreshes everything under ["bans"]: lists, the open drawer, the counts. */
+export function useBanLiveRefresh(): void {
+  useLiveRefresh(["new_ban", "ban_removed", "ban_pending", "ban_updated"], [BAN_KEYS.all]);
+}
+
+export function useBans(status: string, q: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: BAN_KEYS.list(status, q),
+    queryFn: ({ signal }) =>
+      api.get<{ items: Ban[]; next_cursor: string | null }>(
+        "/api/v1/bans",
+        { status, q, limit: 500 },
+        signal,
+      ),
+    select: (data) => data.items,
+    placeholderData: keepPreviousData,
+    // Expiry happens on the server without a message when a worker is late; a slow poll covers it.
+    refetchInterval: 60_000,
+  });
+}
+
+export function useBanDetail(ip: string | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: BAN_KEYS.detail(ip ?? ""),
+    queryFn: ({ signal }) =>
+      api.get<BanDetail>(`/api/v1/bans/${encodeURIComponent(ip ?? "")}`, undefined, signal),
+    enabled: ip !== null,
+  });
+}
+
+export function usePendingBans() {
+  const api = useApi();
+  return useQuery({
+    queryKey: BAN_KEYS.pending,
+    queryFn: ({ signal }) => api.get<{ items: PendingBan[] }>("/api/v1/bans/pending", undefined, signal),
+    select: (data) => data.items,
+    refetchInterval: 60_000,
+  });
+}
+
+export function useBanStats() {
+  const api = useApi();
+  return useQuery({
+    queryKey: BAN_KEYS.stats,
+    queryFn: ({ signal }) => api.get<BanStats>("/api/v1/bans/stats", undefined, signal),
+    refetchInterval: 60_000,
+  });
+}
+
+/** Mutations that refresh every ban view when they succeed (the WebSocket message may come later). */
+export function useBanActions() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: BAN_KEYS.all });
+  const ban = useMutation({
+    mutationFn: (input: { ip: string; reason: string; duration?: string }) =>
+      api.post<Ban>("/api/v1/bans", input),
+    onSuccess: refresh,
+  });
+  const unban = useMutation({
+    mutationFn: ({ ip, immunityHours }: { ip: string; immunityHours: number | null }) =>
+      api.request<Ban>("DELETE", `/api/v1/bans/${encodeURIComponent(ip)}`, {
+        query: { immunity_hours: immunityHours },
+      }),
+    onSuccess: refresh,
+  });
+  const review = useMutation({
+    mutationFn: ({ id, verdict, note }: { id: string; verdict: "approve" | "reject"; note: string }) =>
+      api.post<unknown>(`/api/v1/bans/pending/${encodeURIComponent(id)}/${verdict}`, note ? { note } : {}),
+    onSuccess: refresh,
+  });
+  return { ban, unban, review };
+}

@@ -1,0 +1,113 @@
+import { Badge, Group, Stack, Tabs, Text, TextInput, Title } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { useState } from "react";
+import { useAuth } from "../auth/auth-context.js";
+import { formatCount } from "../format.js";
+import { ActiveBans } from "./active-bans.js";
+import { BanDrawer } from "./ban-drawer.js";
+import { BanForm } from "./ban-form.js";
+import { BanHistoryTable } from "./ban-history-table.js";
+import { useBanLiveRefresh, useBanStats, usePendingBans } from "./ban-queries.js";
+import { PendingBans } from "./pending-bans.js";
+
+function StatsLine() {
+  const stats = useBanStats();
+  if (!stats.data) return null;
+  const s = stats.data;
+  const top = s.by_country.slice(0, 3);
+  return (
+    <Group gap="md" data-testid="bans-stats">
+      <Text size="sm">
+        <Text span fw={700} c="red.4">
+          {formatCount(s.active)}
+        </Text>{" "}
+        active
+      </Text>
+      <Text size="sm">
+        <Text span fw={700} c="grape.4">
+          {formatCount(s.permanent)}
+        </Text>{" "}
+        permanent
+      </Text>
+      <Text size="sm">
+        <Text span fw={700} c="yellow.4">
+          {formatCount(s.pending)}
+        </Text>{" "}
+        pending
+      </Text>
+      <Text size="sm" c="dimmed">
+        {formatCount(s.expired_24h)} ended in 24 h
+      </Text>
+      {top.length > 0 && (
+        <Text size="sm" c="dimmed">
+          top: {top.map((c) => `${c.key || "??"} ${c.count}`).join(" · ")}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+export function BansPage() {
+  const { user } = useAuth();
+  const canAct = user?.role === "admin" || user?.role === "analyst";
+  const [tab, setTab] = useState<string | null>("active");
+  const [search, setSearch] = useState("");
+  const [q] = useDebouncedValue(search.trim(), 250);
+  const [open, setOpen] = useState<string | null>(null);
+  const pending = usePendingBans();
+  const waiting = (pending.data ?? []).filter((p) => p.status === "pending").length;
+  useBanLiveRefresh();
+
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between" align="flex-end">
+        <Stack gap={2}>
+          <Title order={3}>Bans</Title>
+          <StatsLine />
+        </Stack>
+        <TextInput
+          size="xs"
+          placeholder="Search IP or reason"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          w={260}
+          data-testid="bans-search"
+        />
+      </Group>
+      {canAct && <BanForm />}
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="active" data-testid="bans-tab-active">
+            Active
+          </Tabs.Tab>
+          <Tabs.Tab
+            value="pending"
+            data-testid="bans-tab-pending"
+            rightSection={
+              waiting > 0 ? (
+                <Badge size="xs" color="yellow" circle>
+                  {waiting}
+                </Badge>
+              ) : null
+            }
+          >
+            Pending approvals
+          </Tabs.Tab>
+          <Tabs.Tab value="history" data-testid="bans-tab-history">
+            History
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="active" pt="xs">
+          <ActiveBans q={q} canAct={canAct} onOpen={setOpen} />
+        </Tabs.Panel>
+        <Tabs.Panel value="pending" pt="xs">
+          <PendingBans canAct={canAct} />
+        </Tabs.Panel>
+        <Tabs.Panel value="history" pt="xs">
+          <BanHistoryTable q={q} onOpen={setOpen} />
+        </Tabs.Panel>
+      </Tabs>
+      <BanDrawer ip={open} onClose={() => setOpen(null)} />
+    </Stack>
+  );
+}
