@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as auth from "./0001-auth.js";
 import * as sources from "./0002-sources.js";
 import * as response from "./0004-response.js";
+import * as enforcement from "./0005-enforcement.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -11,4 +12,5 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-auth": auth,
   "0002-sources": sources,
   "0004-response": response,
+  "0005-enforcement": enforcement,
 };
