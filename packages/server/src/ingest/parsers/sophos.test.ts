@@ -21,9 +21,9 @@ function parse(line: string, context: ParseContext = ctx): EventDraft {
   return event;
 }
 
-const legacy = fixture("legacy.log").map((l) => parse(l));
-const sfos20 = fixture("sfos20.log").map((l) => parse(l));
-const edge = fixture("edge.log");
+const legacy = fixture("legacy.txt").map((l) => parse(l));
+const sfos20 = fixture("sfos20.txt").map((l) => parse(l));
+const edge = fixture("edge.txt");
 
 describe("Sophos parser, legacy format (date= time= timezone=)", () => {
   it("normalises a firewall drop, with a readable summary", () => {
@@ -150,7 +150,7 @@ describe("Sophos parser, legacy format (date= time= timezone=)", () => {
   });
 
   it("falls back to the sender's zone for every legacy line when asked to", () => {
-    const line = fixture("legacy.log")[1] ?? "";
+    const line = fixture("legacy.txt")[1] ?? "";
     expect(parse(line, { receivedAt, timezone: "UTC" }).timestamp).toBe(Date.UTC(2024, 2, 10, 14, 6, 0));
   });
 });
@@ -258,19 +258,19 @@ describe("Sophos parser, awkward lines", () => {
     expect(looksLikeSophos(sshd)).toBe(false);
     expect(parseSophos(sshd, ctx)).toBeNull();
     expect(parseSophos("", ctx)).toBeNull();
-    expect(fixture("legacy.log").every(looksLikeSophos)).toBe(true);
-    expect(fixture("sfos20.log").every(looksLikeSophos)).toBe(true);
+    expect(fixture("legacy.txt").every(looksLikeSophos)).toBe(true);
+    expect(fixture("sfos20.txt").every(looksLikeSophos)).toBe(true);
   });
 
   it("never throws on mangled input", () => {
-    const base = fixture("legacy.log")[4] ?? "";
+    const base = fixture("legacy.txt")[4] ?? "";
     for (let cut = 0; cut < base.length; cut += 7) {
       expect(() => parseSophos(base.slice(0, cut), ctx)).not.toThrow();
     }
   });
 
   it("parses fast (printed figure, not an assertion)", () => {
-    const lines = [...fixture("legacy.log"), ...fixture("sfos20.log")];
+    const lines = [...fixture("legacy.txt"), ...fixture("sfos20.txt")];
     const n = 100_000;
     for (let i = 0; i < 5_000; i++) parseSophos(lines[i % lines.length] ?? "", ctx); // warm up
     const t0 = performance.now();
