@@ -29,6 +29,12 @@ export interface VigilConfig {
   defaultTimezone: string;
   ingest: { batchSize: number; flushIntervalMs: number; maxQueued: number };
   webDir: string | null;
+  /** Extra folder of detection scenarios (YAML), besides the built-in `scenarios/`. */
+  scenariosDir: string | null;
+  /** Encrypts stored credentials; generated under dataDir when unset. */
+  secretKey: string | null;
+  /** Outgoing webhooks may reach these private hosts or CIDRs (comma-separated). */
+  webhookAllowlist: string[];
 }
 
 export class ConfigError extends Error {
@@ -169,6 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const cityDbPath = r.optional(S("VIGIL_GEOIP_CITY_DB", "geo.city_db"));
   if (cityDbPath && !existsSync(cityDbPath))
     r.problems.push(`VIGIL_GEOIP_CITY_DB: file ${cityDbPath} does not exist`);
+  const scenariosDirValue = r.optional(S("VIGIL_SCENARIOS_DIR", "scenarios_dir"));
+  if (scenariosDirValue && !existsSync(scenariosDirValue)) {
+    r.problems.push(`VIGIL_SCENARIOS_DIR: folder ${scenariosDirValue} does not exist`);
+  }
   const adminPassword = r.optional(S("VIGIL_ADMIN_PASSWORD", "admin_password"));
   if (adminPassword !== null && adminPassword.length < 12) {
     r.problems.push("VIGIL_ADMIN_PASSWORD must be at least 12 characters long");
@@ -218,6 +228,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
       maxQueued: r.int(S("VIGIL_INGEST_MAX_QUEUED", "ingest.max_queued"), 80_000, 1000, 10_000_000),
     },
     webDir: r.optional(S("VIGIL_WEB_DIR", "web_dir")),
+    scenariosDir: r.optional(S("VIGIL_SCENARIOS_DIR", "scenarios_dir")),
+    secretKey: r.optional(S("VIGIL_SECRET_KEY", "secret_key")),
+    webhookAllowlist: (r.optional(S("VIGIL_WEBHOOK_ALLOWLIST", "webhook_allowlist")) ?? "")
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
