@@ -1,0 +1,318 @@
+import type { Event } from "../ingest/event.js";
+import { type EventField, fieldText } from "./event-fields.js";
+import { compileFilter, type EventPredicate } from "./filter.js";
+import type { Detection, Scenario } from "./types.js";
+
+/**
+ * The streaming detection engine: every parsed batch goes through `process()`, each enabled scenario's
+ * filter picks its events, and a sliding window per (scenario, group value) counts them (or the distinct
+ * values of one field). No polling, so no window is ever skipped or evaluated late.
+ *
+ * Rules (documented because the ban policy relies on them):
+ * - Fire once: a key fires when `threshold` events (distinct values) fall within `window`, then stays
+ *   silent ("latched") until it has been quiet for a whole window; the next event after that starts a
+ *   fresh count. A continuous attack is one detection, and a return after a pause is a new one (the ban
+ *   policy escalates its tier).
+ * - Memory: a key keeps only the times within one window of its newest event (fewer than `threshold`
+ *   until it fires) or its newest `threshold` distinct values, so state per key is O(threshold). Keys idle for longer than their window are dropped lazily on their
+ *   next event and by a sweep every `sweepIntervalMs`; past `maxKeysPerScenario` the oldest key is
+ *   evicted and counted (`keyCapHits`, metrics.keyCapHit).
+ * - Time: windows use the event's own `timestamp`, so a delayed batch is judged as it happened. An event
+ *   whose time is more than `maxSkewMs` (default 10 min) from the receive clock — a sender with a wrong
+ *   clock or a backfill — is counted at its receive time instead, so it cannot land in (or stretch) a
+ *   window it does not belong to. Backtests pass `maxSkewMs: null` and run purely on event time.
+ * - Out-of-order events inside the skew tolerance are placed by their time.
+ */
+export interface DetectionMetrics {
+  keyCapHit?(scenario: string): void;
+  detection?(d: Detection): void;
+}
+
+export interface DetectionEngineOptions {
+  scenarios: readonly Scenario[];
+  onDetection: (d: Detection) => void;
+  /** The receive clock (ms); default Date.now. */
+  now?: () => number;
+  maxKeysPerScenario?: number;
+  /** null = trust event time entirely (backtests over stored events). */
+  maxSkewMs?: number | null;
+  sweepIntervalMs?: number;
+  metrics?: DetectionMetrics;
+}
+
+interface KeyState {
+  /** Count mode: newest `threshold` event times, ascending. */
+  times: number[];
+  /** Distinct mode: value → last seen, in arrival order, at most `threshold` entries. */
+  values: Map<string, number> | null;
+  first: number;
+  last: number;
+  latched: boolean;
+  ids: string[];
+}
+
+interface Running {
+  scenario: Scenario;
+  fingerprint: string;
+  match: EventPredicate;
+  groupBy: EventField;
+  distinct: EventField | null;
+  keys: Map<string, KeyState>;
+}
+
+export interface EngineSnapshot {
+  version: 1;
+  saved_at: number;
+  scenarios: {
+    name: string;
+    fingerprint: string;
+    keys: [
+      string,
+      {
+        times: number[];
+        values: [string, number][] | null;
+        first: number;
+        last: number;
+        latched: boolean;
+        ids: string[];
+      },
+    ][];
+  }[];
+}
+
+export interface EngineStats {
+  scenarios: number;
+  keys: number;
+  keyCapHits: number;
+  skewed: number;
+  detections: number;
+  processed: number;
+}
+
+export type DetectionEngine = ReturnType<typeof createDetectionEngine>;
+
+const KEPT_IDS = 5;
+
+export function scenarioFingerprint(s: Scenario): string {
+  return JSON.stringify([s.detection, s.action, s.severity, s.labels]);
+}
+
+export function createDetectionEngine(opts: DetectionEngineOptions) {
+  const now = opts.now ?? Date.now;
+  const maxKeys = opts.maxKeysPerScenario ?? 100_000;
+  const maxSkew = opts.maxSkewMs === undefined ? 10 * 60_000 : opts.maxSkewMs;
+  const sweepEvery = opts.sweepIntervalMs ?? 10_000;
+  let running: Running[] = [];
+  let lastSweep = Number.NEGATIVE_INFINITY;
+  let eventClock = 0;
+  const stats = { keyCapHits: 0, skewed: 0, detections: 0, processed: 0 };
+
+  function build(s: Scenario, keys?: Map<string, KeyState>): Running {
+    return {
+      scenario: s,
+      fingerprint: scenarioFingerprint(s),
+      match: compileFilter(s.detection.filter),
+      groupBy: s.detection.group_by as EventField,
+      distinct: (s.detection.distinct as EventField | undefined) ?? null,
+      keys: keys ?? new Map(),
+    };
+  }
+
+  /** Takes effect at once; scenarios whose definition did not change keep their windows. */
+  function replaceScenarios(list: readonly Scenario[]): void {
+    const old = new Map(running.map((r) => [r.scenario.name, r]));
+    running = list
+      .filter((s) => s.enabled)
+      .map((s) => {
+        const prev = old.get(s.name);
+        return build(s, prev && prev.fingerprint === scenarioFingerprint(s) ? prev.keys : undefined);
+      });
+  }
+
+  function fire(r: Running, key: string, st: KeyState, e: Event, count: number, first: number): void {
+    const s = r.scenario;
+    st.latched = true;
+    st.times = [];
+    st.values = null;
+    stats.detections++;
+    const d: Detection = {
+      scenario: s.name,
+      action: s.action.type,
+      severity: s.severity,
+      labels: s.labels,
+      group_by: s.detection.group_by,
+      value: key,
+      count,
+      threshold: s.detection.threshold,
+      windowMs: s.detection.windowMs,
+      first_seen: first,
+      last_seen: st.last,
+      event_ids: [...st.ids],
+      site: e.site,
+      country: e.geo_country,
+      rule_id: e.rule_id,
+      url: e.url,
+      hostname: e.hostname,
+      ...(s.action.durationMs !== undefined ? { durationMs: s.action.durationMs } : {}),
+      validate_threat: s.action.validate_threat,
+    };
+    opts.metrics?.detection?.(d);
+    opts.onDetection(d);
+  }
+
+  function stateFor(r: Running, key: string, t: number): KeyState {
+    let st = r.keys.get(key);
+    if (st && t - st.last > r.scenario.detection.windowMs) {
+      // Quiet for a whole window: the window has emptied, the key re-arms.
+      r.keys.delete(key);
+      st = undefined;
+    }
+    if (!st) {
+      if (r.keys.size >= maxKeys) {
+        const oldest = r.keys.keys().next().value;
+        if (oldest !== undefined) r.keys.delete(oldest);
+        stats.keyCapHits++;
+        opts.metrics?.keyCapHit?.(r.scenario.name);
+      }
+      st = { times: [], values: r.distinct ? new Map() : null, first: t, last: t, latched: false, ids: [] };
+      r.keys.set(key, st);
+    }
+    return st;
+  }
+
+  function count(r: Running, key: string, e: Event, t: number): void {
+    const st = stateFor(r, key, t);
+    if (t > st.last) st.last = t;
+    if (st.latched) return;
+    if (t < st.first) st.first = t;
+    st.ids.push(e.event_id);
+    if (st.ids.length > KEPT_IDS) st.ids.shift();
+    const { threshold, windowMs } = r.scenario.detection;
+    if (r.distinct) {
+      const values = st.values ?? new Map<string, number>();
+      st.values = values;
+      const v = fieldText(e, r.distinct);
+      const seen = values.get(v);
+      values.delete(v);
+      values.set(v, seen !== undefined && seen > t ? seen : t);
+      if (values.size > threshold) values.delete(values.keys().next().value as string);
+      const cutoff = st.last - windowMs;
+      for (const [value, at] of values) {
+        if (at >= cutoff) break;
+        values.delete(value);
+      }
+      if (values.size >= threshold) {
+        let first = t;
+        for (const at of values.values()) if (at < first) first = at;
+        fire(r, key, st, e, values.size, first);
+      }
+      return;
+    }
+    // Kept: the times within one window of the key's newest event. Before firing that is fewer than
+    // `threshold` (else it would have fired), so the scan below is O(threshold).
+    const times = st.times;
+    const cutoff = st.last - windowMs;
+    if (t < cutoff) return; // later than a whole window behind this key's newest event: too late to count
+    let i = times.length;
+    while (i > 0 && (times[i - 1] as number) > t) i--;
+    times.splice(i, 0, t);
+    while (times.length > 0 && (times[0] as number) < cutoff) times.shift();
+    for (let j = 0; j + threshold - 1 < times.length; j++) {
+      const first = times[j] as number;
+      if ((times[j + threshold - 1] as number) - first <= windowMs) {
+        fire(r, key, st, e, threshold, first);
+        return;
+      }
+    }
+  }
+
+  function process(events: readonly Event[]): void {
+    if (running.length === 0 || events.length === 0) return;
+    const received = maxSkew === null ? 0 : now();
+    for (const e of events) {
+      let t = e.timestamp;
+      if (maxSkew !== null && (t - received > maxSkew || received - t > maxSkew)) {
+        t = received;
+        stats.skewed++;
+      }
+      if (t > eventClock) eventClock = t;
+      for (const r of running) {
+        if (!r.match(e)) continue;
+        const key = fieldText(e, r.groupBy);
+        if (key === "") continue;
+        count(r, key, e, t);
+      }
+    }
+    stats.processed += events.length;
+    const clock = maxSkew === null ? eventClock : received;
+    if (clock - lastSweep >= sweepEvery) sweep(clock);
+  }
+
+  /** Drops keys idle for longer than their window (their window is empty). */
+  function sweep(clock = maxSkew === null ? eventClock : now()): void {
+    lastSweep = clock;
+    for (const r of running) {
+      const w = r.scenario.detection.windowMs;
+      for (const [key, st] of r.keys) if (clock - st.last > w) r.keys.delete(key);
+    }
+  }
+
+  function snapshot(): EngineSnapshot {
+    return {
+      version: 1,
+      saved_at: now(),
+      scenarios: running.map((r) => ({
+        name: r.scenario.name,
+        fingerprint: r.fingerprint,
+        keys: [...r.keys].map(([k, st]) => [
+          k,
+          {
+            times: st.times,
+            values: st.values ? [...st.values] : null,
+            first: st.first,
+            last: st.last,
+            latched: st.latched,
+            ids: st.ids,
+          },
+        ]),
+      })),
+    };
+  }
+
+  /**
+   * Loads saved windows for scenarios whose definition is unchanged; keys whose window has emptied
+   * by `at` (default now) are dropped. Returns how many keys were restored.
+   */
+  function restore(snap: EngineSnapshot, at = now()): number {
+    let restored = 0;
+    const byName = new Map(running.map((r) => [r.scenario.name, r]));
+    for (const saved of snap.scenarios) {
+      const r = byName.get(saved.name);
+      if (!r || r.fingerprint !== saved.fingerprint) continue;
+      for (const [k, st] of saved.keys) {
+        if (at - st.last > r.scenario.detection.windowMs) continue;
+        if (r.keys.size >= maxKeys) break;
+        r.keys.set(k, { ...st, values: st.values ? new Map(st.values) : null });
+        restored++;
+      }
+    }
+    return restored;
+  }
+
+  function getStats(): EngineStats {
+    let keys = 0;
+    for (const r of running) keys += r.keys.size;
+    return { scenarios: running.length, keys, ...stats };
+  }
+
+  replaceScenarios(opts.scenarios);
+  return {
+    process,
+    replaceScenarios,
+    sweep,
+    snapshot,
+    restore,
+    stats: getStats,
+    scenarios: (): Scenario[] => running.map((r) => r.scenario),
+  };
+}
