@@ -1,0 +1,292 @@
+import type { Kysely } from "kysely";
+import type { StateDatabase } from "../../storage/state-schema.js";
+import { type FetchOptions, fetchFeed } from "./feed-fetch.js";
+import { parseFeed } from "./feed-parse.js";
+import { type FeedInput, type FeedPatch, type FeedRow, FeedStore } from "./feed-store.js";
+import type { FeedStatus } from "./feed-tables.js";
+import { type IpAddr, IpSet, parseIp, parseNet, v4Text } from "./ip-set.js";
+
+/**
+ * Blocklist feeds ("Neural-Sync"): subscriptions refreshed on a schedule with conditional GETs,
+ * membership held in memory (see ip-set.ts) for the reputation provider, entries persisted in
+ * PostgreSQL so a restart needs no network and every node of a cluster serves the same sets.
+ *
+ * Each node reloads a feed's set when its `entries_version` changes (checked every tick); the
+ * scheduled download itself runs once per cluster (FeedStore.claimDue).
+ */
+
+/** Country (ISO alpha-2, "" unknown) of an address: `(ip) => geoIp.lookup(ip)?.country ?? ""`. */
+export type CountryLookup = (ip: string) => string;
+
+export interface FeedLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface FeedServiceDeps {
+  db: Kysely<StateDatabase>;
+  log: FeedLog;
+  country?: CountryLookup;
+  fetch?: FetchOptions;
+  /** How often to look for due feeds and for sets changed by other nodes (default 60 s). */
+  tickMs?: number;
+}
+
+export interface FeedView {
+  id: string;
+  name: string;
+  url: string;
+  format: FeedRow["format"];
+  enabled: boolean;
+  refresh_minutes: number;
+  sync_to_xgs: boolean;
+  last_refresh: string | null;
+  /** never | ok | not_modified (304: unchanged) | error (previous entries kept). */
+  last_status: FeedStatus;
+  last_error: string | null;
+  entries: number;
+  invalid_lines: number;
+  countries: { key: string; count: number }[];
+}
+
+interface Loaded {
+  name: string;
+  enabled: boolean;
+  version: number;
+  set: IpSet;
+  countries: { key: string; count: number }[];
+}
+
+export class FeedService {
+  private readonly store: FeedStore;
+  private readonly loaded = new Map<string, Loaded>();
+  private readonly inFlight = new Map<string, Promise<FeedView | null>>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+
+  private constructor(private readonly deps: FeedServiceDeps) {
+    this.store = new FeedStore(deps.db);
+  }
+
+  /** Open over the state store, loading every feed's stored set (no network). */
+  static async open(deps: FeedServiceDeps): Promise<FeedService> {
+    const s = new FeedService(deps);
+    await s.reloadChanged();
+    return s;
+  }
+
+  /** Start the schedule: every tick, reload sets changed elsewhere, then refresh due feeds. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.deps.tickMs ?? 60_000);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  /** Stop the schedule and wait for running refreshes. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.ticking;
+    await this.idle();
+  }
+
+  /** Settles when no refresh is running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = (async () => {
+      try {
+        await this.reloadChanged();
+        for (const id of await this.store.claimDue()) await this.refresh(id);
+      } catch (err) {
+        this.deps.log.error({ err }, "blocklist feeds: scheduled refresh failed");
+      } finally {
+        this.ticking = null;
+      }
+    })();
+    return this.ticking;
+  }
+
+  async list(): Promise<FeedView[]> {
+    return (await this.store.all()).map((r) => this.view(r));
+  }
+
+  async get(id: string): Promise<FeedView | null> {
+    const row = await this.store.get(id);
+    return row ? this.view(row) : null;
+  }
+
+  async create(input: FeedInput): Promise<FeedView> {
+    const row = await this.store.create(input);
+    this.loaded.set(row.id, {
+      name: row.name,
+      enabled: row.enabled,
+      version: 0,
+      set: IpSet.empty(),
+      countries: [],
+    });
+    return this.view(row);
+  }
+
+  async update(id: string, patch: FeedPatch): Promise<FeedView | null> {
+    const row = await this.store.update(id, patch);
+    if (!row) return null;
+    const l = this.loaded.get(id);
+    if (l) {
+      l.name = row.name;
+      l.enabled = row.enabled;
+    }
+    return this.view(row);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const ok = await this.store.remove(id);
+    this.loaded.delete(id);
+    return ok;
+  }
+
+  /** Start a refresh without waiting for it (the route answers 202); failures land in the feed row. */
+  kick(id: string): void {
+    this.refresh(id).catch((err) => this.deps.log.error({ err, feed: id }, "blocklist feed refresh failed"));
+  }
+
+  /** Download and apply a feed now; one refresh per feed at a time on this node. */
+  refresh(id: string): Promise<FeedView | null> {
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    const p = this.doRefresh(id).finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, p);
+    return p;
+  }
+
+  private async doRefresh(id: string): Promise<FeedView | null> {
+    const row = await this.store.get(id);
+    if (!row) return null;
+    const { log } = this.deps;
+    try {
+      const res = await fetchFeed(row.url, {
+        ...this.deps.fetch,
+        etag: row.etag,
+        lastModified: row.last_modified,
+      });
+      if (res.status === "not_modified") {
+        await this.store.recordAttempt(id, "not_modified", null);
+        return this.get(id);
+      }
+      const parsed = parseFeed(row.format, res.body);
+      if (parsed.nets.length === 0 && parsed.invalid > 0) {
+        // An HTML error page or a wrong format: keep the last good set rather than empty the feed.
+        throw new Error(
+          `no valid entries (${parsed.invalid} invalid, e.g. ${JSON.stringify(parsed.invalidSamples[0])})`,
+        );
+      }
+      const country = this.deps.country ?? (() => "");
+      const values = parsed.nets.map((n) => n.text);
+      const countries = parsed.nets.map((n) =>
+        n.family === 4 ? country(v4Text(n.start)) : country(n.text.split("/")[0] ?? ""),
+      );
+      const note =
+        parsed.invalid > 0
+          ? `${parsed.invalid} invalid line(s) skipped, e.g. ${parsed.invalidSamples.map((s) => JSON.stringify(s)).join(", ")}`
+          : null;
+      const updated = await this.store.replaceEntries(id, {
+        values,
+        countries,
+        invalid: parsed.invalid,
+        etag: res.etag,
+        lastModified: res.lastModified,
+        note,
+      });
+      if (!updated) return null;
+      this.loaded.set(id, {
+        name: updated.name,
+        enabled: updated.enabled,
+        version: updated.entries_version,
+        set: IpSet.from(parsed.nets),
+        countries: countByKey(countries),
+      });
+      log.info(
+        { feed: row.name, entries: values.length, invalid: parsed.invalid },
+        "blocklist feed refreshed",
+      );
+      return this.view(updated);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.warn({ feed: row.name, err: message }, "blocklist feed refresh failed; previous entries kept");
+      await this.store.recordAttempt(id, "error", message.slice(0, 500));
+      return this.get(id);
+    }
+  }
+
+  /** Load sets written by another node (or at start), drop feeds deleted elsewhere. */
+  async reloadChanged(): Promise<void> {
+    const rows = await this.store.all();
+    const ids = new Set(rows.map((r) => r.id));
+    for (const id of this.loaded.keys()) if (!ids.has(id)) this.loaded.delete(id);
+    for (const r of rows) {
+      const l = this.loaded.get(r.id);
+      if (l && l.version === r.entries_version) {
+        l.name = r.name;
+        l.enabled = r.enabled;
+        continue;
+      }
+      const values = await this.store.values(r.id);
+      const nets = values.map(parseNet).filter((n) => n !== null);
+      this.loaded.set(r.id, {
+        name: r.name,
+        enabled: r.enabled,
+        version: r.entries_version,
+        set: IpSet.from(nets),
+        countries: await this.store.countries(r.id),
+      });
+    }
+  }
+
+  /** Names of the enabled feeds listing this address (sorted); [] for unknown or invalid input. */
+  feedsContaining(ip: string | IpAddr): string[] {
+    const addr = typeof ip === "string" ? parseIp(ip) : ip;
+    if (!addr) return [];
+    const names: string[] = [];
+    for (const l of this.loaded.values()) if (l.enabled && l.set.contains(addr)) names.push(l.name);
+    return names.sort();
+  }
+
+  /**
+   * For the XGS reconciler: every IP/CIDR of the enabled feeds marked `sync_to_xgs`, de-duplicated
+   * and sorted, to mirror into the group grp_VGX-CrowdSBlockL with host prefix "CS".
+   */
+  xgsMembers(): Promise<string[]> {
+    return this.store.xgsValues();
+  }
+
+  private view(r: FeedRow): FeedView {
+    return {
+      id: r.id,
+      name: r.name,
+      url: r.url,
+      format: r.format,
+      enabled: r.enabled,
+      refresh_minutes: r.refresh_minutes,
+      sync_to_xgs: r.sync_to_xgs,
+      last_refresh: r.last_refresh ? r.last_refresh.toISOString() : null,
+      last_status: r.last_status,
+      last_error: r.last_error,
+      entries: r.entries,
+      invalid_lines: r.invalid_lines,
+      countries: this.loaded.get(r.id)?.countries ?? [],
+    };
+  }
+}
+
+function countByKey(keys: string[]): { key: string; count: number }[] {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return [...m.entries()]
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+}
