@@ -7,12 +7,17 @@ import { AuthProvider, useAuth } from "./auth/auth-context.js";
 import { LoginPage } from "./auth/login-page.js";
 import { BansPage } from "./bans/bans-page.js";
 import { DashboardPage } from "./dashboard/dashboard-page.js";
+import { EnforcementPage } from "./enforcement/enforcement-page.js";
 import { EventsPage } from "./events/events-page.js";
+import { FeedsPage } from "./feeds/feeds-page.js";
+import { GeoPage } from "./geo/geo-page.js";
 import { Shell } from "./layout/shell.js";
 import { LiveProvider } from "./live/live-context.js";
+import { ScenariosPage } from "./scenarios/scenarios-page.js";
 import { SourcesPage } from "./sources/sources-page.js";
 import { StatusPage } from "./status/status-page.js";
 import { theme } from "./theme.js";
+import { WhitelistPage } from "./whitelist/whitelist-page.js";
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -53,6 +58,11 @@ export function App() {
                 <Route index element={<DashboardPage />} />
                 <Route path="events" element={<EventsPage />} />
                 <Route path="bans" element={<BansPage />} />
+                <Route path="scenarios" element={<ScenariosPage />} />
+                <Route path="whitelist" element={<WhitelistPage />} />
+                <Route path="geo" element={<GeoPage />} />
+                <Route path="enforcement" element={<EnforcementPage />} />
+                <Route path="feeds" element={<FeedsPage />} />
                 <Route path="sources" element={<SourcesPage />} />
                 <Route path="status" element={<StatusPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />

@@ -5,14 +5,23 @@ export class ApiError extends Error {
   readonly detail: string;
   /** Seconds, from Retry-After on a 429. */
   readonly retryAfter: number | null;
+  /** The parsed problem body, for extension members such as a validator's `errors` list. */
+  readonly body: unknown;
 
-  constructor(status: number, title: string, detail: string, retryAfter: number | null = null) {
+  constructor(
+    status: number,
+    title: string,
+    detail: string,
+    retryAfter: number | null = null,
+    body: unknown = null,
+  ) {
     super(detail || title || `HTTP ${status}`);
     this.name = "ApiError";
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.retryAfter = retryAfter;
+    this.body = body;
   }
 }
 
@@ -38,7 +47,7 @@ export async function problemFromResponse(res: Response): Promise<ApiError> {
   const retry = Number(res.headers.get("retry-after"));
   const title = field(body, "title") || res.statusText || `HTTP ${res.status}`;
   const detail = field(body, "detail") || field(body, "message") || defaultDetail(res.status);
-  return new ApiError(res.status, title, detail, Number.isFinite(retry) && retry > 0 ? retry : null);
+  return new ApiError(res.status, title, detail, Number.isFinite(retry) && retry > 0 ? retry : null, body);
 }
 
 function defaultDetail(status: number): string {
