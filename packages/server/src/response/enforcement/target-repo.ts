@@ -1,0 +1,136 @@
+import { type Kysely, sql } from "kysely";
+import type { StateDatabase } from "../../storage/state-schema.js";
+import type { SyncState, TargetType } from "./enforcement-tables.js";
+import "./enforcement-tables.js";
+
+/** The only code that reads and writes `enforcement_targets` and `enforcement_delivered`. */
+export interface TargetRow {
+  id: string;
+  name: string;
+  type: TargetType;
+  enabled: boolean;
+  /** As stored: secrets sealed. */
+  config: Record<string, unknown>;
+  state: SyncState;
+  last_sync: Date | null;
+  last_error: string | null;
+  in_sync: number;
+  pending: number;
+}
+
+export interface TargetStatus {
+  state: SyncState;
+  last_sync: string | null;
+  last_error: string | null;
+  in_sync: number;
+  pending: number;
+}
+
+const COLUMNS = [
+  "id",
+  "name",
+  "type",
+  "enabled",
+  "config",
+  "state",
+  "last_sync",
+  "last_error",
+  "in_sync",
+  "pending",
+] as const;
+
+export function statusOf(row: TargetRow): TargetStatus {
+  return {
+    state: row.state,
+    last_sync: row.last_sync?.toISOString() ?? null,
+    last_error: row.last_error,
+    in_sync: row.in_sync,
+    pending: row.pending,
+  };
+}
+
+export function createTargetRepo(db: Kysely<StateDatabase>) {
+  return {
+    list(): Promise<TargetRow[]> {
+      return db.selectFrom("enforcement_targets").select(COLUMNS).orderBy("name").execute();
+    },
+    get(id: string): Promise<TargetRow | undefined> {
+      return db.selectFrom("enforcement_targets").select(COLUMNS).where("id", "=", id).executeTakeFirst();
+    },
+    async insert(row: { id: string; name: string; type: TargetType; enabled: boolean; config: object }) {
+      return db
+        .insertInto("enforcement_targets")
+        .values({ ...row, config: JSON.stringify(row.config) })
+        .returning(COLUMNS)
+        .executeTakeFirstOrThrow();
+    },
+    async update(id: string, patch: { name: string; enabled: boolean; config: object }) {
+      return db
+        .updateTable("enforcement_targets")
+        .set({ ...patch, config: JSON.stringify(patch.config), updated_at: sql<Date>`now()` })
+        .where("id", "=", id)
+        .returning(COLUMNS)
+        .executeTakeFirst();
+    },
+    async remove(id: string): Promise<boolean> {
+      const r = await db.deleteFrom("enforcement_targets").where("id", "=", id).executeTakeFirst();
+      return r.numDeletedRows > 0n;
+    },
+    async nameTaken(name: string, exceptId?: string): Promise<boolean> {
+      let q = db.selectFrom("enforcement_targets").select("id").where("name", "=", name);
+      if (exceptId) q = q.where("id", "<>", exceptId);
+      return (await q.executeTakeFirst()) !== undefined;
+    },
+    async setStatus(
+      id: string,
+      s: { state: SyncState; last_error: string | null; in_sync: number; pending: number },
+    ) {
+      return db
+        .updateTable("enforcement_targets")
+        .set({ ...s, last_sync: sql<Date>`now()` })
+        .where("id", "=", id)
+        .returning(COLUMNS)
+        .executeTakeFirst();
+    },
+    /**
+     * Claims a target for one sync: an atomic UPDATE, so across nodes only one pushes to a firewall at a
+     * time. A lease (not a session advisory lock) because the sync talks to the network for seconds and
+     * must not hold a pooled connection — on PGlite, the only one — meanwhile.
+     */
+    async claim(id: string, leaseMs: number): Promise<boolean> {
+      const r = await db
+        .updateTable("enforcement_targets")
+        .set({ lease_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` })
+        .where("id", "=", id)
+        .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", sql<Date>`now()`)]))
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+    async release(id: string): Promise<void> {
+      await db.updateTable("enforcement_targets").set({ lease_until: null }).where("id", "=", id).execute();
+    },
+    delivered(targetId: string) {
+      return db
+        .selectFrom("enforcement_delivered")
+        .select(["ip", "status", "expires_at"])
+        .where("target_id", "=", targetId)
+        .execute();
+    },
+    async markDelivered(targetId: string, ip: string, status: string, expiresAt: Date | null): Promise<void> {
+      await db
+        .insertInto("enforcement_delivered")
+        .values({ target_id: targetId, ip, status, expires_at: expiresAt })
+        .onConflict((oc) => oc.columns(["target_id", "ip"]).doUpdateSet({ status, expires_at: expiresAt }))
+        .execute();
+    },
+    async forget(targetId: string, ip: string): Promise<void> {
+      await db
+        .deleteFrom("enforcement_delivered")
+        .where("target_id", "=", targetId)
+        .where("ip", "=", ip)
+        .execute();
+    },
+  };
+}
+
+export type TargetRepo = ReturnType<typeof createTargetRepo>;

@@ -1,0 +1,155 @@
+import { uuidv7 } from "uuidv7";
+import { HttpProblem } from "../../http/problem.js";
+import type { TargetType } from "./enforcement-tables.js";
+import type { SecretBox } from "./secret-box.js";
+import { statusOf, type TargetRepo, type TargetRow, type TargetStatus } from "./target-repo.js";
+import type { WebhookConfig } from "./webhook-target.js";
+import type { XgsConfig } from "./xgs-client.js";
+
+/**
+ * Enforcement targets: validation, sealing of secrets at rest, and the API view in which a secret
+ * only ever appears as `********`. Sending `********` (or nothing) back on update keeps the old one.
+ */
+export const MASK = "********";
+const SECRET_FIELD: Record<TargetType, string> = { sophos_xgs: "password", webhook: "secret" };
+
+export interface TargetView {
+  id: string;
+  name: string;
+  type: TargetType;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  status: TargetStatus;
+}
+
+export interface TargetInput {
+  name: string;
+  type: TargetType;
+  enabled?: boolean | undefined;
+  config: Record<string, unknown>;
+}
+
+export type OpenTarget =
+  | { id: string; name: string; type: "sophos_xgs"; config: XgsConfig }
+  | { id: string; name: string; type: "webhook"; config: WebhookConfig };
+
+function httpUrl(value: unknown, field: string): string {
+  if (typeof value !== "string") throw new HttpProblem(400, `config.${field} is required`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new HttpProblem(400, `config.${field} is not a URL: ${value}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new HttpProblem(400, `config.${field} must be an http or https URL`);
+  return url.toString().replace(/\/$/, "");
+}
+
+/** The config to store: validated, its secret sealed (or kept from `previous` when masked/absent). */
+function checkConfig(
+  type: TargetType,
+  input: Record<string, unknown>,
+  previous: Record<string, unknown> | undefined,
+  box: SecretBox,
+): Record<string, unknown> {
+  const field = SECRET_FIELD[type];
+  const given = input[field];
+  let sealed: string;
+  if (typeof given === "string" && given !== MASK && given.length > 0) sealed = box.seal(given);
+  else if (typeof previous?.[field] === "string") sealed = previous[field] as string;
+  else throw new HttpProblem(400, `config.${field} is required`);
+  if (type === "sophos_xgs") {
+    if (typeof input.username !== "string" || input.username.length === 0)
+      throw new HttpProblem(400, "config.username is required");
+    if (input.verify_tls !== undefined && typeof input.verify_tls !== "boolean")
+      throw new HttpProblem(400, "config.verify_tls must be true or false");
+    return {
+      url: httpUrl(input.url, "url"),
+      username: input.username,
+      password: sealed,
+      verify_tls: input.verify_tls ?? true,
+    };
+  }
+  return { url: httpUrl(input.url, "url"), secret: sealed };
+}
+
+export function createTargetService(deps: { repo: TargetRepo; box: SecretBox }) {
+  const { repo, box } = deps;
+
+  const view = (row: TargetRow): TargetView => ({
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    enabled: row.enabled,
+    config: { ...row.config, [SECRET_FIELD[row.type]]: MASK },
+    status: statusOf(row),
+  });
+
+  async function mustGet(id: string): Promise<TargetRow> {
+    const row = await repo.get(id);
+    if (!row) throw new HttpProblem(404, `No enforcement target with id ${id}`);
+    return row;
+  }
+
+  return {
+    view,
+    async list(): Promise<TargetView[]> {
+      return (await repo.list()).map(view);
+    },
+    async get(id: string): Promise<TargetView> {
+      return view(await mustGet(id));
+    },
+    async create(input: TargetInput): Promise<TargetView> {
+      if (await repo.nameTaken(input.name))
+        throw new HttpProblem(409, `An enforcement target named "${input.name}" already exists`);
+      const config = checkConfig(input.type, input.config, undefined, box);
+      const row = await repo.insert({
+        id: uuidv7(),
+        name: input.name,
+        type: input.type,
+        enabled: input.enabled ?? true,
+        config,
+      });
+      return view(row);
+    },
+    async update(id: string, input: TargetInput): Promise<TargetView> {
+      const old = await mustGet(id);
+      if (input.type !== old.type)
+        throw new HttpProblem(400, `A target's type cannot change (it is ${old.type}); create a new one`);
+      if (await repo.nameTaken(input.name, id))
+        throw new HttpProblem(409, `An enforcement target named "${input.name}" already exists`);
+      const config = checkConfig(old.type, input.config, old.config, box);
+      const row = await repo.update(id, { name: input.name, enabled: input.enabled ?? old.enabled, config });
+      if (!row) throw new HttpProblem(404, `No enforcement target with id ${id}`);
+      return view(row);
+    },
+    async remove(id: string): Promise<void> {
+      if (!(await repo.remove(id))) throw new HttpProblem(404, `No enforcement target with id ${id}`);
+    },
+    /** The target with its secret decrypted, for the reconciler only. */
+    open(row: TargetRow): OpenTarget {
+      const c = row.config;
+      if (row.type === "sophos_xgs")
+        return {
+          id: row.id,
+          name: row.name,
+          type: "sophos_xgs",
+          config: {
+            url: String(c.url),
+            username: String(c.username),
+            password: box.open(String(c.password)),
+            verify_tls: c.verify_tls !== false,
+          },
+        };
+      return {
+        id: row.id,
+        name: row.name,
+        type: "webhook",
+        config: { url: String(c.url), secret: box.open(String(c.secret)) },
+      };
+    },
+  };
+}
+
+export type TargetService = ReturnType<typeof createTargetService>;
