@@ -7,7 +7,7 @@ import type {} from "fastify";
 export const ROLES = ["admin", "analyst", "audit"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const API_KEY_SCOPES = ["ingest", "metrics", "read"] as const;
+export const API_KEY_SCOPES = ["ingest", "metrics", "read", "blocklist"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export type Access =
