@@ -3,6 +3,7 @@ import * as auth from "./0001-auth.js";
 import * as sources from "./0002-sources.js";
 import * as response from "./0004-response.js";
 import * as enforcement from "./0005-enforcement.js";
+import * as bouncers from "./0006-bouncers.js";
 import * as feeds from "./0007-feeds.js";
 
 /**
@@ -14,5 +15,6 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0002-sources": sources,
   "0004-response": response,
   "0005-enforcement": enforcement,
+  "0006-bouncers": bouncers,
   "0007-feeds": feeds,
 };
