@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as auth from "./0001-auth.js";
 import * as sources from "./0002-sources.js";
+import * as detection from "./0003-detection.js";
 import * as response from "./0004-response.js";
 import * as enforcement from "./0005-enforcement.js";
 import * as bouncers from "./0006-bouncers.js";
@@ -13,6 +14,7 @@ import * as feeds from "./0007-feeds.js";
 export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-auth": auth,
   "0002-sources": sources,
+  "0003-detection": detection,
   "0004-response": response,
   "0005-enforcement": enforcement,
   "0006-bouncers": bouncers,
