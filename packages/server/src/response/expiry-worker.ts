@@ -47,17 +47,14 @@ export async function sweepExpired(
     .limit(1000)
     .execute();
   for (const row of due) {
-    const ban = await db
-      .transaction()
-      .execute((trx) =>
-        liftBan(trx, toBan(row), {
-          action: "expire",
-          actor: "system",
-          reason: "ban expired",
-          immune_until: null,
-          now,
-        }),
-      );
+    const lift = {
+      action: "expire",
+      actor: "system",
+      reason: "ban expired",
+      immune_until: null,
+      now,
+    } as const;
+    const ban = await db.transaction().execute((trx) => liftBan(trx, toBan(row), lift));
     changes.push({ type: "ban_removed", data: ban });
   }
   const stale = await db
