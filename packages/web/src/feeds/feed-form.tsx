@@ -97,7 +97,7 @@ function FeedFormBody({ feed, onClose }: { feed: Feed | null; onClose: () => voi
           />
           <NumberInput
             label="Refresh every (minutes)"
-            min={5}
+            min={1}
             max={10080}
             value={form.refresh_minutes}
             onChange={(v) => set("refresh_minutes", v)}
