@@ -111,12 +111,12 @@ describe("enforcement reconciler (PGlite bans → fake XGS, webhook)", () => {
     enf.notifyChange();
     enf.notifyChange();
     enf.notifyChange();
-    await waitFor(() => fw.members(GROUP_PERMANENT).length === 2);
+    await waitFor(() => fw.members(GROUP_PERMANENT).length === 2 && !fw.hosts.has("VGX_203_0_113_1"));
     expect(fw.members(GROUP_TEMPORARY)).toEqual([]);
     expect(fw.members(GROUP_PERMANENT)).toEqual(["VGX_198_51_100_5", "VGX_2001_db8__7"]);
     expect(fw.hosts.has("VGX_203_0_113_1")).toBe(false);
     // Three notifications coalesced into one sync: groups + hosts + update + remove = 4 requests.
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
     expect(fw.requests - seen).toBe(4);
   });
 
