@@ -63,6 +63,7 @@ export class FeedService {
   private readonly loaded = new Map<string, Loaded>();
   private readonly inFlight = new Map<string, Promise<FeedView | null>>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly listeners = new Set<() => void>();
   private ticking: Promise<void> | null = null;
 
   private constructor(private readonly deps: FeedServiceDeps) {
@@ -136,6 +137,7 @@ export class FeedService {
   async update(id: string, patch: FeedPatch): Promise<FeedView | null> {
     const row = await this.store.update(id, patch);
     if (!row) return null;
+    this.changed();
     const l = this.loaded.get(id);
     if (l) {
       l.name = row.name;
@@ -147,7 +149,28 @@ export class FeedService {
   async remove(id: string): Promise<boolean> {
     const ok = await this.store.remove(id);
     this.loaded.delete(id);
+    if (ok) this.changed();
     return ok;
+  }
+
+  /**
+   * Called after any change to what feeds hold or which feeds count (refresh with new entries, edit,
+   * delete) on this node — e.g. for the XGS reconciler to re-sync grp_VGX-CrowdSBlockL. Returns an
+   * unsubscribe function.
+   */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (err) {
+        this.deps.log.error({ err }, "blocklist feeds: change listener failed");
+      }
+    }
   }
 
   /** Start a refresh without waiting for it (the route answers 202); failures land in the feed row. */
@@ -210,6 +233,7 @@ export class FeedService {
         set: IpSet.from(parsed.nets),
         countries: countByKey(countries),
       });
+      this.changed();
       log.info(
         { feed: row.name, entries: values.length, invalid: parsed.invalid },
         "blocklist feed refreshed",
@@ -227,14 +251,22 @@ export class FeedService {
   async reloadChanged(): Promise<void> {
     const rows = await this.store.all();
     const ids = new Set(rows.map((r) => r.id));
-    for (const id of this.loaded.keys()) if (!ids.has(id)) this.loaded.delete(id);
+    let changed = false;
+    for (const id of this.loaded.keys()) {
+      if (!ids.has(id)) {
+        this.loaded.delete(id);
+        changed = true;
+      }
+    }
     for (const r of rows) {
       const l = this.loaded.get(r.id);
       if (l && l.version === r.entries_version) {
+        changed ||= l.enabled !== r.enabled;
         l.name = r.name;
         l.enabled = r.enabled;
         continue;
       }
+      changed = true;
       const values = await this.store.values(r.id);
       const nets = values.map(parseNet).filter((n) => n !== null);
       this.loaded.set(r.id, {
@@ -245,6 +277,7 @@ export class FeedService {
         countries: await this.store.countries(r.id),
       });
     }
+    if (changed) this.changed();
   }
 
   /** Names of the enabled feeds listing this address (sorted); [] for unknown or invalid input. */
