@@ -4,7 +4,7 @@ import type { Ban } from "../api/response-types.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { formatTime } from "../format.js";
 import { formatRemaining, STATUS_COLOR, tierLabel } from "./ban-format.js";
-import { useBanActions, useBans } from "./ban-queries.js";
+import { BAN_PAGE, useBanActions, useBans } from "./ban-queries.js";
 import { CountryCell } from "./country-cell.js";
 import { useNow } from "./use-now.js";
 
@@ -31,7 +31,8 @@ export function ActiveBans({
   const [unbanning, setUnbanning] = useState<Ban | null>(null);
   if (bans.isPending) return <Loading />;
   if (bans.error) return <ErrorNote error={bans.error} onRetry={() => void bans.refetch()} />;
-  const rows = bans.data;
+  const rows = bans.data.items;
+  const more = bans.data.next_cursor !== null;
   if (rows.length === 0)
     return (
       <Empty>
@@ -113,6 +114,7 @@ export function ActiveBans({
           ))}
         </Table.Tbody>
       </Table>
+      {more && <MoreNote />}
       <UnbanModal ban={unbanning} onClose={() => setUnbanning(null)} />
     </>
   );
@@ -157,6 +159,15 @@ function UnbanModal({ ban, onClose }: { ban: Ban | null; onClose: () => void }) 
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/** Shown under a table cut at BAN_PAGE rows. */
+export function MoreNote() {
+  return (
+    <Text size="xs" c="dimmed" mt={4}>
+      Showing the {BAN_PAGE} most recent; search by IP or reason to find others.
+    </Text>
   );
 }
 

@@ -4,6 +4,9 @@ import type { Ban, BanDetail, BanStats, PendingBan } from "../api/response-types
 import { useApi } from "../auth/auth-context.js";
 import { useLiveRefresh } from "../live/use-live-refresh.js";
 
+/** Rows per table; the search box narrows beyond that (the tables say when more exist). */
+export const BAN_PAGE = 200;
+
 export const BAN_KEYS = {
   all: ["bans"] as const,
   list: (status: string, q: string) => ["bans", "list", status, q] as const,
@@ -24,10 +27,9 @@ export function useBans(status: string, q: string) {
     queryFn: ({ signal }) =>
       api.get<{ items: Ban[]; next_cursor: string | null }>(
         "/api/v1/bans",
-        { status, q, limit: 500 },
+        { status, q, limit: BAN_PAGE },
         signal,
       ),
-    select: (data) => data.items,
     placeholderData: keepPreviousData,
     // Expiry happens on the server without a message when a worker is late; a slow poll covers it.
     refetchInterval: 60_000,
