@@ -12,8 +12,8 @@ export interface DecisionRow {
   scope: "Ip" | "Range";
   scenario: string;
   uuid: string;
-  /** null = permanent. */
-  until: Date | null;
+  /** Expiry in ms since the epoch; null = permanent. */
+  untilMs: number | null;
 }
 
 export interface DecisionFilter {
@@ -64,7 +64,7 @@ export interface FormatOptions {
 
 /** One decision as JSON text (field order as CrowdSec writes it). */
 export function decisionJson(row: DecisionRow, options: FormatOptions): string {
-  let remaining = row.until === null ? options.permanentDurationMs : row.until.getTime() - options.now;
+  let remaining = row.untilMs === null ? options.permanentDurationMs : row.untilMs - options.now;
   if (options.clampAtZero && remaining < 0) remaining = 0;
   return JSON.stringify({
     duration: formatGoDuration(remaining),
