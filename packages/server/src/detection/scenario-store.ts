@@ -103,7 +103,7 @@ export async function createScenarioStore(opts: ScenarioStoreOptions) {
       try {
         const s = parseScenarioYaml(row.yaml, { file: `scenario ${row.name}`, origin: "api" });
         next.set(row.name, {
-          scenario: { ...s, name: row.name, enabled: row.enabled },
+          scenario: { ...s, name: row.name, enabled: row.enabled, origin: row.origin },
           yaml: row.yaml,
           fromFile: files.has(row.name),
         });
