@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import {
   API_VERSION,
@@ -41,7 +42,14 @@ export interface FakeXgs {
   close(): Promise<void>;
 }
 
-export async function startFakeXgs(opts: { username?: string; password?: string } = {}): Promise<FakeXgs> {
+export interface FakeXgsOptions {
+  username?: string;
+  password?: string;
+  /** Serve HTTPS with this (e.g. self-signed) certificate, like a real appliance on port 4444. */
+  tls?: { key: string; cert: string };
+}
+
+export async function startFakeXgs(opts: FakeXgsOptions = {}): Promise<FakeXgs> {
   const username = opts.username ?? "admin";
   const password = opts.password ?? "secret";
   const sockets = new Set<Socket>();
@@ -171,15 +179,16 @@ export async function startFakeXgs(opts: { username?: string; password?: string 
       .end(`<?xml version="1.0" encoding="UTF-8"?>\n${reply}`);
   }
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     onRequest(req, res).catch(() => res.destroy());
-  });
-  server.on("connection", (s) => {
+  };
+  const server: Server = opts.tls ? createTlsServer(opts.tls, listener) : createServer(listener);
+  server.on(opts.tls ? "secureConnection" : "connection", (s: Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.url = `${opts.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
 }
 

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeXgs, startFakeXgs } from "../../test-support/fake-xgs.js";
 import {
@@ -109,3 +113,57 @@ describe("Sophos XGS XML API client against the fake firewall", () => {
     await expect(client.getHosts()).rejects.toMatchObject({ kind: "transport" });
   });
 });
+
+describe.skipIf(!hasOpenssl())("Sophos XGS over HTTPS with a self-signed certificate", () => {
+  it("refuses the certificate when verify_tls is on and accepts it when off", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vigil-xgs-tls-"));
+    try {
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-nodes",
+          "-days",
+          "1",
+        ].concat(["-subj", "/CN=fw.local", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem")]),
+        { stdio: "ignore" },
+      );
+      const tls = {
+        key: readFileSync(join(dir, "k.pem"), "utf8"),
+        cert: readFileSync(join(dir, "c.pem"), "utf8"),
+      };
+      const fw = await startFakeXgs({ tls });
+      const strict = createXgsClient({
+        url: fw.url,
+        username: "admin",
+        password: "secret",
+        verify_tls: true,
+      });
+      const lax = createXgsClient({ url: fw.url, username: "admin", password: "secret", verify_tls: false });
+      try {
+        await expect(strict.login()).rejects.toMatchObject({ kind: "transport", message: /self.signed/i });
+        await lax.login();
+      } finally {
+        strict.close();
+        lax.close();
+        await fw.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync("openssl", ["version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
