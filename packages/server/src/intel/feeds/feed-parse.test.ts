@@ -44,6 +44,23 @@ describe("CrowdSec decision feeds", () => {
     expect(f.invalid).toBe(2);
   });
 
+  it("flattens alerts carrying decisions (cscli -o json) and skips non-ban types", () => {
+    const f = parseCrowdsecFeed(
+      JSON.stringify([
+        {
+          id: 7,
+          scenario: "crowdsecurity/ssh-bf",
+          decisions: [
+            { scope: "Ip", value: "3.3.3.3", type: "ban" },
+            { scope: "Ip", value: "3.3.3.4", type: "captcha" },
+          ],
+        },
+      ]),
+    );
+    expect(f.nets.map((n) => n.text)).toEqual(["3.3.3.3"]);
+    expect(f.invalid).toBe(1);
+  });
+
   it("takes the stream shape as a snapshot: new minus deleted", () => {
     const f = parseCrowdsecFeed(
       JSON.stringify({

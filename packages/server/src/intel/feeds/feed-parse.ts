@@ -73,16 +73,30 @@ interface DecisionLike {
   value?: unknown;
   scope?: unknown;
   type?: unknown;
+  /** `cscli decisions list -o json` prints alerts, each carrying its decisions. */
+  decisions?: unknown;
 }
 
 function isDecisionArray(v: unknown): v is DecisionLike[] {
   return Array.isArray(v);
 }
 
+/** Alerts are flattened to their decisions; plain decisions pass through. */
+function flatten(items: DecisionLike[]): DecisionLike[] {
+  const out: DecisionLike[] = [];
+  for (const d of items) {
+    if (typeof d === "object" && d !== null && Array.isArray(d.decisions) && d.value === undefined)
+      out.push(...(d.decisions as DecisionLike[]));
+    else out.push(d);
+  }
+  return out;
+}
+
 /**
- * CrowdSec decisions: a plain array (`cscli decisions list -o json` style, or the LAPI `/v1/decisions`
- * answer) or the stream shape `{"new": […], "deleted": […]}` taken as a snapshot (deleted removed).
- * Decisions of other scopes (Country, AS, Username) are not IP membership: counted as invalid.
+ * CrowdSec decisions: a plain array (the LAPI `/v1/decisions` answer), alerts carrying decisions
+ * (`cscli decisions list -o json`), or the stream shape `{"new": […], "deleted": […]}` taken as a
+ * snapshot (deleted removed). Decisions of other scopes (Country, AS, Username) or of types other
+ * than `ban` (captcha, throttle) do not make an IP hostile: they are counted as invalid.
  */
 export function parseCrowdsecFeed(text: string): ParsedFeed {
   let doc: unknown;
@@ -95,7 +109,7 @@ export function parseCrowdsecFeed(text: string): ParsedFeed {
   let added: DecisionLike[] = [];
   let deleted: DecisionLike[] = [];
   if (doc === null) added = [];
-  else if (isDecisionArray(doc)) added = doc;
+  else if (isDecisionArray(doc)) added = flatten(doc);
   else if (typeof doc === "object") {
     const o = doc as { new?: unknown; deleted?: unknown };
     if (!("new" in o) && !("deleted" in o))
@@ -105,6 +119,7 @@ export function parseCrowdsecFeed(text: string): ParsedFeed {
   } else throw new Error("expected an array of decisions");
   const ipOf = (d: DecisionLike): string | null => {
     if (typeof d !== "object" || d === null || typeof d.value !== "string") return null;
+    if (typeof d.type === "string" && d.type.toLowerCase() !== "ban") return null;
     const scope = typeof d.scope === "string" ? d.scope.toLowerCase() : "ip";
     return scope === "ip" || scope === "range" ? d.value : null;
   };

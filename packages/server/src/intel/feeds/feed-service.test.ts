@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestStateStore, type TestStateStore } from "../../storage/state-test-support.js";
 import { feedReputation } from "../reputation.js";
@@ -161,6 +162,13 @@ describe("blocklist feeds service", () => {
     await feeds.tick();
     expect(http.hits("/sched.txt").requests).toBe(1);
     expect((await feeds.get(s.id))?.entries).toBe(1);
+    // Shortening the period counts from the last fetch: two minutes ago + 1 minute is due now.
+    await sql`update blocklist_feeds set last_refresh = now() - interval '2 minutes' where id = ${s.id}`.execute(
+      state.store.db,
+    );
+    await feeds.update(s.id, { refresh_minutes: 1 });
+    await feeds.tick();
+    expect(http.hits("/sched.txt")).toEqual({ requests: 2, notModified: 1 });
 
     await feeds.close();
     await http.close();

@@ -81,6 +81,14 @@ export class FeedStore {
         ...patch,
         // A new URL or format is a different document: forget the validators and fetch it soon.
         ...(changedSource ? { etag: null, last_modified: null, next_refresh_at: sql<Date>`now()` } : {}),
+        // A new period counts from the last fetch, so shortening it takes effect at once.
+        ...(!changedSource &&
+        patch.refresh_minutes !== undefined &&
+        patch.refresh_minutes !== row.refresh_minutes
+          ? {
+              next_refresh_at: sql<Date>`coalesce(last_refresh, now()) + make_interval(mins => ${patch.refresh_minutes}::int)`,
+            }
+          : {}),
       })
       .where("id", "=", id)
       .returningAll()

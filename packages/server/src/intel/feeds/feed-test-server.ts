@@ -13,6 +13,10 @@ export interface FeedDoc {
   gzip?: boolean;
   /** Answer with this status instead of the document. */
   status?: number;
+  /** Send no ETag, only this Last-Modified (answer If-Modified-Since with 304 when equal). */
+  lastModified?: string;
+  /** Wait this long before answering (timeouts). */
+  delayMs?: number;
 }
 
 export interface FeedTestServer {
@@ -26,7 +30,7 @@ export interface FeedTestServer {
 export async function startFeedServer(): Promise<FeedTestServer> {
   const docs = new Map<string, FeedDoc>();
   const counts = new Map<string, { requests: number; notModified: number }>();
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const c = counts.get(path) ?? { requests: 0, notModified: 0 };
     counts.set(path, c);
@@ -36,19 +40,25 @@ export async function startFeedServer(): Promise<FeedTestServer> {
       res.writeHead(404).end("not found");
       return;
     }
+    if (doc.delayMs) await new Promise((r) => setTimeout(r, doc.delayMs));
     if (doc.status) {
       res.writeHead(doc.status).end("failing on purpose");
       return;
     }
-    const etag = `"${createHash("sha1").update(doc.body).digest("hex")}"`;
-    if (req.headers["if-none-match"] === etag) {
+    const validators: Record<string, string> = doc.lastModified
+      ? { "last-modified": doc.lastModified }
+      : { etag: `"${createHash("sha1").update(doc.body).digest("hex")}"` };
+    const fresh = doc.lastModified
+      ? req.headers["if-modified-since"] === doc.lastModified
+      : req.headers["if-none-match"] === validators.etag;
+    if (fresh) {
       c.notModified++;
-      res.writeHead(304, { etag }).end();
+      res.writeHead(304, validators).end();
       return;
     }
     const payload = doc.gzip ? gzipSync(doc.body) : Buffer.from(doc.body);
     res.writeHead(200, {
-      etag,
+      ...validators,
       "content-type": "text/plain",
       "content-length": payload.length,
       ...(doc.gzip ? { "content-encoding": "gzip" } : {}),
