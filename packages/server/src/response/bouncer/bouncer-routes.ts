@@ -34,6 +34,7 @@ export const BOUNCER_PUBLIC_ROUTES = [
   "HEAD /v1/decisions/stream",
   "GET /v1/decisions",
   "HEAD /v1/decisions",
+  "POST /v1/usage-metrics",
 ];
 
 const DEFAULT_PERMANENT_MS = 10 * 365 * 24 * 3600_000;
@@ -175,6 +176,24 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
         }
         const options: FormatOptions = { now: Date.now(), permanentDurationMs, clampAtZero: true };
         return sendJson(reply, decisionsArrayJson(rows, parseDecisionFilter(q), options));
+      },
+    );
+
+    // Recent bouncers (CrowdSec 1.6.3+) report their usage here every ~30 min; accept and discard,
+    // so they do not log errors against Vigil.
+    app.post(
+      "/v1/usage-metrics",
+      {
+        config: { access: "public", audit: false },
+        schema: {
+          tags: ["bouncers"],
+          summary: "CrowdSec LAPI: bouncer usage metrics (accepted, not stored)",
+        },
+      },
+      async (request, reply) => {
+        const bouncer = await bouncerOf(request);
+        if (!bouncer) return reply.code(403).send(FORBIDDEN);
+        return reply.code(201).type("application/json").send("{}");
       },
     );
 

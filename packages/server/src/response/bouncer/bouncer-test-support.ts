@@ -3,7 +3,7 @@ import { bootstrapAdmin } from "../../auth/bootstrap.js";
 import { buildHttpApp, type VigilApp } from "../../http/app.js";
 import { TEST_PASSWORD } from "../../http/app-test-support.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
-import { openTestStateStore } from "../../storage/state-test-support.js";
+import { openTestStateStore, type TestBackend } from "../../storage/state-test-support.js";
 import type { BanStatus } from "../types.js";
 import { type BouncerRoutesDeps, bouncerRoutes } from "./bouncer-routes.js";
 
@@ -68,8 +68,9 @@ export interface BouncerTestApp {
  */
 export async function openBouncerTestApp(
   options: Omit<BouncerRoutesDeps, "db"> = {},
+  backend: TestBackend = "pglite",
 ): Promise<BouncerTestApp> {
-  const state = await openTestStateStore();
+  const state = await openTestStateStore(backend);
   const db = state.store.db;
   await bootstrapAdmin(db, { password: TEST_PASSWORD });
   const app = await buildHttpApp({
