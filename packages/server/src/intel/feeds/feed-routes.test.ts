@@ -67,6 +67,8 @@ describe("blocklist feed routes", () => {
   });
 
   it("looks an IP up across feeds, with the score; a bad IP is a 400", async () => {
+    const anon = await t.app.inject({ method: "GET", url: "/api/v1/feeds/lookup?ip=198.51.100.9" });
+    expect(anon.statusCode).toBe(401);
     const hit = await t.app.inject({
       method: "GET",
       url: "/api/v1/feeds/lookup?ip=198.51.100.9",

@@ -192,6 +192,7 @@ export class FeedService {
     if (!row) return null;
     const { log } = this.deps;
     try {
+      const t0 = performance.now();
       const res = await fetchFeed(row.url, {
         ...this.deps.fetch,
         etag: row.etag,
@@ -201,6 +202,7 @@ export class FeedService {
         await this.store.recordAttempt(id, "not_modified", null);
         return this.get(id);
       }
+      const t1 = performance.now();
       const parsed = parseFeed(row.format, res.body);
       if (parsed.nets.length === 0 && parsed.invalid > 0) {
         // An HTML error page or a wrong format: keep the last good set rather than empty the feed.
@@ -217,6 +219,7 @@ export class FeedService {
         parsed.invalid > 0
           ? `${parsed.invalid} invalid line(s) skipped, e.g. ${parsed.invalidSamples.map((s) => JSON.stringify(s)).join(", ")}`
           : null;
+      const t2 = performance.now();
       const updated = await this.store.replaceEntries(id, {
         values,
         countries,
@@ -235,7 +238,16 @@ export class FeedService {
       });
       this.changed();
       log.info(
-        { feed: row.name, entries: values.length, invalid: parsed.invalid },
+        {
+          feed: row.name,
+          entries: values.length,
+          invalid: parsed.invalid,
+          bytes: res.bytes,
+          // Where the time went, for operators with very large lists.
+          fetchMs: Math.round(t1 - t0),
+          parseMs: Math.round(t2 - t1),
+          storeMs: Math.round(performance.now() - t2),
+        },
         "blocklist feed refreshed",
       );
       return this.view(updated);
