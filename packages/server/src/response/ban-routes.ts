@@ -1,0 +1,231 @@
+import { Type } from "@fastify/type-provider-typebox";
+import type { Kysely } from "kysely";
+import type { HttpFeature } from "../http/app.js";
+import { HttpProblem, problemResponses } from "../http/problem.js";
+import type { StateDatabase } from "../storage/state-schema.js";
+import { banDetail, banStats, decodeCursor, listBans, listPending } from "./ban-queries.js";
+import type { BanService } from "./ban-service.js";
+import { canonicalIp } from "./ip-address.js";
+import {
+  actorOf,
+  BanSchema,
+  fieldError,
+  HistorySchema,
+  IdParams,
+  IpParams,
+  PendingSchema,
+} from "./response-schemas.js";
+import type { BanStatus } from "./types.js";
+
+/** Bans, pending approvals and ban stats: audit reads, analysts act. */
+const STATUSES: BanStatus[] = ["active", "expired", "permanent", "conditional", "pending_approval"];
+const tags = ["bans"];
+const Note = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+
+function ipParam(text: string, context: "body" | "params"): string {
+  const ip = canonicalIp(text);
+  if (!ip) throw fieldError(context, "ip", `"${text}" is not an IPv4 or IPv6 address`);
+  return ip;
+}
+
+export const banRoutes =
+  (deps: { db: Kysely<StateDatabase>; bans: BanService }): HttpFeature =>
+  async (app) => {
+    const { db, bans } = deps;
+
+    app.get(
+      "/api/v1/bans",
+      {
+        config: { access: { role: "audit" } },
+        schema: {
+          tags,
+          summary: "Bans, newest first, filtered by status, IP or text, and site",
+          querystring: Type.Object({
+            status: Type.Optional(
+              Type.String({ description: "Comma-separated: active,permanent,pending_approval,expired" }),
+            ),
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            site: Type.Optional(Type.String({ maxLength: 100 })),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+            cursor: Type.Optional(Type.String({ maxLength: 500 })),
+          }),
+          response: {
+            200: Type.Object({
+              items: Type.Array(BanSchema),
+              next_cursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...problemResponses(400),
+          },
+        },
+      },
+      async (req) => {
+        const status = req.query.status
+          ?.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const unknown = status?.find((s) => !STATUSES.includes(s as BanStatus));
+        if (unknown)
+          throw fieldError("querystring", "status", `"${unknown}" is not one of ${STATUSES.join(", ")}`);
+        const after = req.query.cursor ? decodeCursor(req.query.cursor) : null;
+        if (req.query.cursor && !after)
+          throw fieldError("querystring", "cursor", "is not a cursor from this API");
+        return listBans(db, { ...req.query, status: status as BanStatus[] | undefined }, after);
+      },
+    );
+
+    app.get(
+      "/api/v1/bans/stats",
+      {
+        config: { access: { role: "audit" } },
+        schema: {
+          tags,
+          summary: "Counts of bans in force, pending approvals, bans lifted in 24 h, by tier and by country",
+          response: {
+            200: Type.Object({
+              active: Type.Integer(),
+              permanent: Type.Integer(),
+              pending: Type.Integer(),
+              expired_24h: Type.Integer(),
+              by_tier: Type.Array(Type.Object({ tier: Type.Integer(), count: Type.Integer() })),
+              by_country: Type.Array(Type.Object({ key: Type.String(), count: Type.Integer() })),
+            }),
+          },
+        },
+      },
+      async () => banStats(db, bans.now()),
+    );
+
+    app.get(
+      "/api/v1/bans/pending",
+      {
+        config: { access: { role: "audit" } },
+        schema: {
+          tags,
+          summary: "Bans waiting for an analyst's approval",
+          response: { 200: Type.Object({ items: Type.Array(PendingSchema) }) },
+        },
+      },
+      async () => ({ items: await listPending(db) }),
+    );
+
+    app.post(
+      "/api/v1/bans/pending/:id/approve",
+      {
+        config: { access: { role: "analyst" } },
+        schema: {
+          tags,
+          summary: "Approve a pending ban: it is applied at the IP's next tier",
+          params: IdParams,
+          body: Type.Optional(Note),
+          response: { 200: BanSchema, ...problemResponses(404, 409) },
+        },
+      },
+      async (req) => bans.approve(req.params.id, actorOf(req), req.body?.note),
+    );
+
+    app.post(
+      "/api/v1/bans/pending/:id/reject",
+      {
+        config: { access: { role: "analyst" } },
+        schema: {
+          tags,
+          summary: "Reject a pending ban: the IP is not banned",
+          params: IdParams,
+          body: Type.Optional(Note),
+          response: { 200: PendingSchema, ...problemResponses(404, 409) },
+        },
+      },
+      async (req) => bans.reject(req.params.id, actorOf(req), req.body?.note),
+    );
+
+    app.get(
+      "/api/v1/bans/:ip",
+      {
+        config: { access: { role: "audit" } },
+        schema: {
+          tags,
+          summary: "One IP's ban (null when not currently recorded) and its full history",
+          params: IpParams,
+          response: {
+            200: Type.Object({
+              ban: Type.Union([BanSchema, Type.Null()]),
+              history: Type.Array(HistorySchema),
+            }),
+            ...problemResponses(400, 404),
+          },
+        },
+      },
+      async (req) => {
+        const ip = ipParam(req.params.ip, "params");
+        const detail = await banDetail(db, ip);
+        if (!detail) throw new HttpProblem(404, `${ip} has never been banned`);
+        return detail;
+      },
+    );
+
+    app.post(
+      "/api/v1/bans",
+      {
+        config: { access: { role: "analyst" } },
+        schema: {
+          tags,
+          summary: "Ban an IP by hand (tier escalation applies; hard-whitelisted IPs are refused with 409)",
+          body: Type.Object(
+            {
+              ip: Type.String({ minLength: 1, maxLength: 64 }),
+              reason: Type.String({ minLength: 1, maxLength: 500 }),
+              duration: Type.Optional(
+                Type.Union([
+                  Type.Literal("4h"),
+                  Type.Literal("24h"),
+                  Type.Literal("7d"),
+                  Type.Literal("permanent"),
+                  Type.Integer({
+                    minimum: 1000,
+                    maximum: 10 * 365 * 86_400_000,
+                    description: "milliseconds",
+                  }),
+                ]),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: BanSchema, ...problemResponses(400, 409) },
+        },
+      },
+      async (req, reply) => {
+        const ip = ipParam(req.body.ip, "body");
+        const ban = await bans.manualBan({
+          ip,
+          reason: req.body.reason,
+          duration: req.body.duration,
+          actor: actorOf(req),
+        });
+        reply.code(201);
+        return ban;
+      },
+    );
+
+    app.delete(
+      "/api/v1/bans/:ip",
+      {
+        config: { access: { role: "analyst" } },
+        schema: {
+          tags,
+          summary: "Lift a ban now; immunity_hours keeps detections from re-banning it for that long",
+          params: IpParams,
+          querystring: Type.Object({
+            immunity_hours: Type.Optional(Type.Number({ minimum: 0, maximum: 8760 })),
+          }),
+          response: { 200: BanSchema, ...problemResponses(400, 404) },
+        },
+      },
+      async (req) => {
+        const ip = ipParam(req.params.ip, "params");
+        return bans.unban({ ip, actor: actorOf(req), immunityHours: req.query.immunity_hours });
+      },
+    );
+  };
