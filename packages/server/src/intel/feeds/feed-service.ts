@@ -3,7 +3,7 @@ import type { StateDatabase } from "../../storage/state-schema.js";
 import { type FetchOptions, fetchFeed } from "./feed-fetch.js";
 import { parseFeed } from "./feed-parse.js";
 import { type FeedInput, type FeedPatch, type FeedRow, FeedStore } from "./feed-store.js";
-import type { FeedStatus } from "./feed-tables.js";
+import { countByKey, type FeedView, feedView } from "./feed-view.js";
 import { type IpAddr, IpSet, parseIp, parseNet, v4Text } from "./ip-set.js";
 
 /**
@@ -33,23 +33,6 @@ export interface FeedServiceDeps {
   tickMs?: number;
 }
 
-export interface FeedView {
-  id: string;
-  name: string;
-  url: string;
-  format: FeedRow["format"];
-  enabled: boolean;
-  refresh_minutes: number;
-  sync_to_xgs: boolean;
-  last_refresh: string | null;
-  /** never | ok | not_modified (304: unchanged) | error (previous entries kept). */
-  last_status: FeedStatus;
-  last_error: string | null;
-  entries: number;
-  invalid_lines: number;
-  countries: { key: string; count: number }[];
-}
-
 interface Loaded {
   name: string;
   enabled: boolean;
@@ -57,6 +40,8 @@ interface Loaded {
   set: IpSet;
   countries: { key: string; count: number }[];
 }
+
+export type { FeedView } from "./feed-view.js";
 
 export class FeedService {
   private readonly store: FeedStore;
@@ -310,28 +295,6 @@ export class FeedService {
   }
 
   private view(r: FeedRow): FeedView {
-    return {
-      id: r.id,
-      name: r.name,
-      url: r.url,
-      format: r.format,
-      enabled: r.enabled,
-      refresh_minutes: r.refresh_minutes,
-      sync_to_xgs: r.sync_to_xgs,
-      last_refresh: r.last_refresh ? r.last_refresh.toISOString() : null,
-      last_status: r.last_status,
-      last_error: r.last_error,
-      entries: r.entries,
-      invalid_lines: r.invalid_lines,
-      countries: this.loaded.get(r.id)?.countries ?? [],
-    };
+    return feedView(r, this.loaded.get(r.id)?.countries ?? []);
   }
-}
-
-function countByKey(keys: string[]): { key: string; count: number }[] {
-  const m = new Map<string, number>();
-  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
-  return [...m.entries()]
-    .map(([key, count]) => ({ key, count }))
-    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
