@@ -114,6 +114,9 @@ export async function createDetection(o: CreateDetectionOptions): Promise<Detect
   });
   await checkpoints.restore();
   checkpoints.start();
+  // Idle keys are also dropped on the next batch; this covers a quiet ingest (no batches at all).
+  const sweeper = setInterval(() => engine.sweep(), 30_000);
+  sweeper.unref();
   const scenarios = store;
   return {
     engine,
@@ -121,6 +124,7 @@ export async function createDetection(o: CreateDetectionOptions): Promise<Detect
     consume: (events) => engine.process(events),
     routes: scenarioRoutes({ store: scenarios, eventStore: o.eventStore }),
     async close() {
+      clearInterval(sweeper);
       await scenarios.close();
       await checkpoints.close();
     },

@@ -188,7 +188,8 @@ describe("detection engine", () => {
     );
     const total = 1_000_000;
     const batch: Event[] = [];
-    const started = performance.now();
+    // CPU time, not wall time: the rate on one core, whatever else the shared machine is running.
+    const started = process.cpuUsage();
     for (let n = 0; n < total; n += 1000) {
       batch.length = 0;
       for (let i = 0; i < 1000; i++) {
@@ -198,9 +199,10 @@ describe("detection engine", () => {
       }
       engine.process(batch);
     }
-    const rate = total / ((performance.now() - started) / 1000);
+    const used = process.cpuUsage(started);
+    const rate = total / ((used.user + used.system) / 1e6);
     console.log(
-      `detection engine: ${Math.round(rate).toLocaleString("en")} events/s, 6 scenarios, ${fired.length} detections`,
+      `detection engine: ${Math.round(rate).toLocaleString("en")} events/s per CPU second, 6 scenarios, ${fired.length} detections`,
     );
     expect(rate).toBeGreaterThan(500_000);
   });
