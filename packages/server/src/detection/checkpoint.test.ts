@@ -33,7 +33,9 @@ describe("detection checkpoints", () => {
     const first = node(dir, clock);
     first.engine.process([0, 1, 2, 3].map((i) => ssh("203.0.113.5", T0 + i * 1000)));
     first.engine.process([makeEvent({ action: "drop", src_ip: "203.0.113.6", dst_port: 22, timestamp: T0 })]);
-    first.engine.process([makeEvent({ action: "drop", src_ip: "203.0.113.6", dst_port: 23, timestamp: T0 + 1 })]);
+    first.engine.process([
+      makeEvent({ action: "drop", src_ip: "203.0.113.6", dst_port: 23, timestamp: T0 + 1 }),
+    ]);
     await first.checkpoints.close();
     expect(await readdir(dir)).toEqual([CHECKPOINT_FILE]); // no temp file left behind
 
@@ -43,7 +45,9 @@ describe("detection checkpoints", () => {
     expect(await second.checkpoints.restore()).toBe(2);
     second.engine.process([ssh("203.0.113.5", clock.t)]);
     expect(second.fired.map((d) => [d.scenario, d.value, d.count])).toEqual([["ssh", "203.0.113.5", 5]]);
-    second.engine.process([makeEvent({ action: "drop", src_ip: "203.0.113.6", dst_port: 24, timestamp: clock.t })]);
+    second.engine.process([
+      makeEvent({ action: "drop", src_ip: "203.0.113.6", dst_port: 24, timestamp: clock.t }),
+    ]);
     expect(second.fired.map((d) => d.scenario)).toEqual(["ssh", "scan"]);
 
     // Back 5 minutes after the first checkpoint: both windows emptied, nothing to restore.

@@ -81,7 +81,10 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
       }
       if (!isSnapshot(parsed)) return 0;
       const n = opts.engine.restore(parsed, at);
-      opts.log?.info({ keys: n, saved_at: new Date(parsed.saved_at).toISOString() }, "detection windows restored");
+      opts.log?.info(
+        { keys: n, saved_at: new Date(parsed.saved_at).toISOString() },
+        "detection windows restored",
+      );
       return n;
     },
     start() {
