@@ -200,4 +200,19 @@ describe("ban service (real PGlite)", () => {
     expect(row?.status).toBe("expired");
     expect((await history(ips[4] ?? "")).map((r) => r.action)).toEqual(["pending", "reject"]);
   });
+
+  it("applies one ban when the same detection arrives twice at once", async () => {
+    const ip = nextIp();
+    const results = await Promise.all([
+      svc.handleDetection(detection({ value: ip })),
+      svc.handleDetection(detection({ value: ip })),
+    ]);
+    expect(results.map((r) => r.decision.kind).sort()).toEqual(["ban", "ignore"]);
+    const row = await t.store.db
+      .selectFrom("bans")
+      .select(["ban_count", "current_tier"])
+      .where("ip", "=", ip)
+      .executeTakeFirst();
+    expect(row).toEqual({ ban_count: 1, current_tier: 0 });
+  });
 });

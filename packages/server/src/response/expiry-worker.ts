@@ -103,6 +103,7 @@ export function startExpiryWorker(deps: ExpiryWorkerDeps) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<ExpirySweep | null> | null = null;
+  let scheduledAt = Number.POSITIVE_INFINITY;
 
   async function runOnce(): Promise<ExpirySweep | null> {
     const result = await tryWithAdvisoryLock(deps.db, "vigil:ban-expiry", (conn) =>
@@ -116,11 +117,18 @@ export function startExpiryWorker(deps: ExpiryWorkerDeps) {
   function schedule(nextExpiry: number | null): void {
     if (stopped) return;
     const untilNext = nextExpiry === null ? intervalMs : Math.max(0, nextExpiry - clock());
-    timer = setTimeout(tick, Math.min(intervalMs, untilNext));
+    const delay = Math.min(intervalMs, untilNext);
+    // Keep an earlier wake-up (set by expiresAt while a sweep ran).
+    if (timer && scheduledAt <= clock() + delay) return;
+    if (timer) clearTimeout(timer);
+    scheduledAt = clock() + delay;
+    timer = setTimeout(tick, delay);
     timer.unref();
   }
 
   function tick(): void {
+    scheduledAt = Number.POSITIVE_INFINITY;
+    timer = undefined;
     running = runOnce().catch((err: unknown) => {
       deps.log?.warn({ err }, "ban expiry sweep failed; retrying");
       return null;
@@ -132,6 +140,10 @@ export function startExpiryWorker(deps: ExpiryWorkerDeps) {
   return {
     /** Sweep now (tests and the admin "expire now"); null when another node holds the lock. */
     runOnce,
+    /** A ban ending at `atMs` was just written: sweep then if that is before the next planned sweep. */
+    expiresAt(atMs: number): void {
+      if (!stopped && atMs < scheduledAt) schedule(atMs);
+    },
     async stop(): Promise<void> {
       stopped = true;
       if (timer) clearTimeout(timer);
