@@ -11,6 +11,8 @@ export interface FetchOptions {
   lastModified?: string | null;
   timeoutMs?: number;
   maxBytes?: number;
+  /** Abort from outside (shutdown). */
+  signal?: AbortSignal;
 }
 
 export type FetchResult =
@@ -35,7 +37,8 @@ export async function fetchFeed(url: string, options: FetchOptions = {}): Promis
   if (options.etag) headers["if-none-match"] = options.etag;
   if (options.lastModified) headers["if-modified-since"] = options.lastModified;
 
-  const signal = AbortSignal.timeout(timeoutMs);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   let res: Response;
   try {
     res = await fetch(parsed, { headers, signal, redirect: "follow" });
@@ -97,7 +100,8 @@ async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
 
 function describeFetchError(err: unknown, timeoutMs: number): string {
   if (err instanceof Error) {
-    if (err.name === "TimeoutError" || err.name === "AbortError") return `timed out after ${timeoutMs} ms`;
+    if (err.name === "TimeoutError") return `timed out after ${timeoutMs} ms`;
+    if (err.name === "AbortError") return "aborted (shutting down)";
     // fetch wraps network errors ("fetch failed"); the cause says what happened (ECONNREFUSED, ENOTFOUND…).
     const cause = (err as { cause?: unknown }).cause;
     if (cause instanceof Error) return `${err.message}: ${cause.message}`;

@@ -183,3 +183,25 @@ describe("blocklist feeds service", () => {
     http = await startFeedServer(); // for afterAll
   });
 });
+
+describe("shutdown", () => {
+  it("close() cuts a slow download short and leaves the feed's status alone", async () => {
+    const http = await startFeedServer();
+    const state = await openTestStateStore();
+    try {
+      http.set("/slow.txt", { body: "1.1.1.1\n", delayMs: 5_000 });
+      const feeds = await FeedService.open({ db: state.store.db, log: quiet });
+      const f = await feeds.create({ name: "slow", url: http.url("/slow.txt"), format: "plain" });
+      const running = feeds.refresh(f.id);
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = Date.now();
+      await feeds.close();
+      expect(Date.now() - t0).toBeLessThan(2_000);
+      expect(await running).toBeNull();
+      expect((await feeds.get(f.id))?.last_status).toBe("never");
+    } finally {
+      await state.dispose();
+      await http.close();
+    }
+  });
+});

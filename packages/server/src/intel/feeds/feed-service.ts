@@ -50,6 +50,7 @@ export class FeedService {
   private timer: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<() => void>();
   private ticking: Promise<void> | null = null;
+  private closing = new AbortController();
 
   private constructor(private readonly deps: FeedServiceDeps) {
     this.store = new FeedStore(deps.db);
@@ -74,8 +75,12 @@ export class FeedService {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // A download can take up to the fetch timeout: cut it short rather than hold up shutdown.
+    this.closing.abort();
     await this.ticking;
     await this.idle();
+    // Closed means stopped, not dead: a later start() or refresh() works again.
+    this.closing = new AbortController();
   }
 
   /** Settles when no refresh is running (tests, shutdown). */
@@ -176,10 +181,12 @@ export class FeedService {
     const row = await this.store.get(id);
     if (!row) return null;
     const { log } = this.deps;
+    const signal = this.closing.signal;
     try {
       const t0 = performance.now();
       const res = await fetchFeed(row.url, {
         ...this.deps.fetch,
+        signal,
         etag: row.etag,
         lastModified: row.last_modified,
       });
@@ -237,6 +244,8 @@ export class FeedService {
       );
       return this.view(updated);
     } catch (err) {
+      // Cut short by close(): not the feed's fault, so its status is left as it was.
+      if (signal.aborted) return null;
       const message = err instanceof Error ? err.message : String(err);
       log.warn({ feed: row.name, err: message }, "blocklist feed refresh failed; previous entries kept");
       await this.store.recordAttempt(id, "error", message.slice(0, 500));
