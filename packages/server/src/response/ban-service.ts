@@ -82,6 +82,8 @@ export function createBanService(deps: BanServiceDeps) {
       const ip = canonicalIp(detection.value);
       if (!ip) return { decision: { kind: "ignore", reason: `${detection.value} is not an IP address` } };
       const now = clock();
+      // Events usually carry their country (GeoIP at ingest); fall back to our own lookup.
+      const country = detection.country || deps.countryOf?.(ip) || "";
       const distinctIps = fpGuard.observe(
         { rule_id: detection.rule_id, url: detection.url, hostname: detection.hostname, ip },
         now,
@@ -93,12 +95,12 @@ export function createBanService(deps: BanServiceDeps) {
         reputation.score(ip),
       ]);
       const decision = decide(
-        { ...detection, value: ip },
+        { ...detection, value: ip, country },
         {
           whitelist,
           currentBan: current ? toBan(current) : null,
           geo,
-          country: detection.country,
+          country,
           reputation: rep,
           fpGuard: { distinctIps },
           fpThreshold: deps.fpThreshold,
@@ -120,7 +122,7 @@ export function createBanService(deps: BanServiceDeps) {
               source: "detect2ban",
               trigger_rule: detection.scenario,
               site: detection.site,
-              country: detection.country,
+              country,
               geo_zone: decision.geo_zone,
               threat_score: decision.threat_score,
               actor: "detect2ban",
@@ -137,7 +139,9 @@ export function createBanService(deps: BanServiceDeps) {
       if (decision.kind === "pending") {
         const { pending, ban } = await db
           .transaction()
-          .execute((trx) => openPending(trx, detection, ip, decision, rep.sources, new Date(now)));
+          .execute((trx) =>
+            openPending(trx, { ...detection, country }, ip, decision, rep.sources, new Date(now)),
+          );
         emit({ type: "ban_pending", data: pending });
         if (ban) emit({ type: "ban_updated", data: ban });
         return { decision, pending };
