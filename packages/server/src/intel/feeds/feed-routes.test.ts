@@ -142,6 +142,13 @@ describe("blocklist feed routes", () => {
       payload: { enabled: false, sync_to_xgs: true },
     });
     expect(put.json()).toMatchObject({ enabled: false, sync_to_xgs: true });
+    const empty = await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/feeds/${id}`,
+      headers: t.as("admin"),
+      payload: {},
+    });
+    expect(empty.json()).toMatchObject({ enabled: false, sync_to_xgs: true });
     const lookup = await t.app.inject({
       method: "GET",
       url: "/api/v1/feeds/lookup?ip=203.0.113.7",

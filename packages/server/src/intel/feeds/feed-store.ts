@@ -72,6 +72,8 @@ export class FeedStore {
   async update(id: string, patch: FeedPatch): Promise<FeedRow | undefined> {
     const row = await this.get(id);
     if (!row) return undefined;
+    // Nothing to change (`{}`): an UPDATE with an empty SET is a syntax error.
+    if (Object.values(patch).every((v) => v === undefined)) return row;
     const changedSource =
       (patch.url !== undefined && patch.url !== row.url) ||
       (patch.format !== undefined && patch.format !== row.format);
