@@ -55,7 +55,8 @@ export async function startCustomBouncer(options: {
       "origins: []",
       `piddir: ${dir}/`,
       "update_frequency: 200ms",
-      "cache_retention_duration: 10s",
+      // The bouncer skips an "add" for a value it applied within this long (even if deleted since).
+      "cache_retention_duration: 1s",
       "daemonize: false",
       "log_mode: stdout",
       "log_level: debug",
