@@ -2,6 +2,7 @@ import { createSocket } from "node:dgram";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertEveryRouteGuarded } from "../http/route-audit.js";
+import { BOUNCER_PUBLIC_ROUTES } from "../response/bouncer/bouncer-routes.js";
 import { eventually, startTestVigil, type TestVigil } from "../test-support/test-vigil.js";
 
 /** The whole server as a user meets it: real syslog sockets in, the HTTP API out. */
@@ -161,7 +162,15 @@ describe("a running Vigil", () => {
           read: await t.createApiKey(["read"]),
         },
       },
-      { allowPublic: ["GET /*", "HEAD /*"] },
+      {
+        allowPublic: [
+          "GET /*",
+          "HEAD /*",
+          ...BOUNCER_PUBLIC_ROUTES,
+          "GET /api/v1/blocklist.txt",
+          "HEAD /api/v1/blocklist.txt",
+        ],
+      },
     );
     expect(report.checked.length).toBeGreaterThan(20);
   });

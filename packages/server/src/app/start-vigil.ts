@@ -5,6 +5,7 @@ import { bootstrapAdmin } from "../auth/bootstrap.js";
 import { startSessionSweeper } from "../auth/session-sweeper.js";
 import type { VigilConfig } from "../config/config.js";
 import { consoleRoutes, findConsoleDir } from "../console/console-routes.js";
+import { createDetection } from "../detection/detection-service.js";
 import { countryCentroid } from "../events/country-centroids.js";
 import { eventRoutes } from "../events/event-routes.js";
 import { sitesRoutes } from "../events/sites-routes.js";
@@ -18,13 +19,19 @@ import { SourceRegistry } from "../ingest/sources/source-registry.js";
 import { sourceRoutes } from "../ingest/sources/source-routes.js";
 import { createSyslogListeners, type SyslogListeners } from "../ingest/syslog/index.js";
 import { TableWriter } from "../ingest/table-writer.js";
+import { createFeeds } from "../intel/feeds/feeds-feature.js";
 import { LiveHub } from "../live/live-hub.js";
 import { wsRoutes } from "../live/ws-routes.js";
 import { createMetrics } from "../ops/metrics.js";
 import { httpMetricsPlugin, opsRoutes } from "../ops/ops-routes.js";
+import { bouncerRoutes } from "../response/bouncer/bouncer-routes.js";
+import { enforcementRoutes } from "../response/enforcement/enforcement-routes.js";
+import { createEnforcement } from "../response/enforcement/reconciler.js";
+import { createResponse } from "../response/response-feature.js";
 import type { EventStore } from "../storage/event-store.js";
 import { createEventStore } from "../storage/event-store-factory.js";
 import { createStateStore, type StateStore } from "../storage/state-store.js";
+import { loadSecretKey } from "./secret-key.js";
 
 /**
  * The composition root: config → stores → services → listeners, workers, HTTP. Each piece gets its
@@ -129,6 +136,56 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
 
     const hub = new LiveHub();
     closers.push(() => hub.close());
+
+    // Detect and ban: feeds (reputation) → ban policy and service → enforcement; detection feeds on ingest.
+    const countryOf = (ip: string) => geo.lookup(ip)?.country ?? "";
+    const feeds = await createFeeds({
+      db: state.db,
+      log: log.child({ component: "feeds" }),
+      country: countryOf,
+    });
+    closers.push(() => feeds.close());
+    const enforcement = createEnforcement({
+      db: state.db,
+      secretKey: loadSecretKey(config.secretKey, config.dataDir),
+      log: log.child({ component: "enforcement" }),
+      onStatus: (target_id, status) => hub.publish("enforcement_status", { target_id, status }),
+    });
+    enforcement.start();
+    closers.push(() => enforcement.stop());
+    const response = createResponse({
+      db: state.db,
+      reputation: feeds.reputation,
+      countryOf,
+      log: log.child({ component: "bans" }),
+      onChange: (change) => {
+        const site = "site" in change.data && change.data.site ? change.data.site : undefined;
+        hub.publish(change.type, change.data, site ? { site } : {});
+        enforcement.notifyChange();
+      },
+    });
+    closers.push(() => response.close());
+    const detectionLog = log.child({ component: "detection" });
+    const detection = await createDetection({
+      db: state.db,
+      eventStore,
+      dataDir: config.dataDir,
+      scenariosDir: config.scenariosDir,
+      registry: metrics.registry,
+      hub,
+      log: detectionLog,
+      onDetection: (d) => {
+        if (d.action !== "ban") return;
+        response.bans.handleDetection(d).catch((err: unknown) => {
+          detectionLog.error(
+            { err, scenario: d.scenario, value: d.value },
+            "ban policy failed on a detection",
+          );
+        });
+      },
+    });
+    closers.push(() => detection.close());
+
     const ingest = createIngest({
       events: eventsWriter,
       modsec: modsecWriter,
@@ -137,6 +194,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       hub,
       metrics,
       log,
+      onEvents: [detection.consume],
     });
 
     const syslog = await createSyslogListeners({
@@ -164,6 +222,11 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
         sourceRoutes(sources),
         httpIngestRoutes({ ingest, geo, metrics }),
         wsRoutes(hub),
+        detection.routes,
+        response.routes,
+        enforcementRoutes({ db: state.db, enforcement }),
+        bouncerRoutes({ db: state.db }),
+        feeds.routes,
         opsRoutes({
           version,
           startedAt,
