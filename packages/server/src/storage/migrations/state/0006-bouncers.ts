@@ -47,6 +47,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index bouncer_decisions_until_idx on bouncer_decisions (until) where deleted_seq is null`.execute(
     db,
   );
+  // Live queries (`/v1/decisions?ip=`, per request for nginx-style bouncers) ask which open decision
+  // covers an IP: GiST over the value as inet makes that an index lookup.
+  await sql`create index bouncer_decisions_inet_idx on bouncer_decisions using gist ((value::inet) inet_ops) where deleted_seq is null`.execute(
+    db,
+  );
   await db.schema
     .createIndex("bouncer_decisions_deleted_idx")
     .on("bouncer_decisions")
