@@ -1,4 +1,10 @@
 import type { AuthTables } from "../auth/auth-tables.js";
+import type { DetectionTables } from "../detection/scenario-tables.js";
+import type { SourceTables } from "../ingest/sources/source-tables.js";
+import type { FeedTables } from "../intel/feeds/feed-tables.js";
+import type { BouncerTables } from "../response/bouncer/bouncer-tables.js";
+import type { EnforcementTables } from "../response/enforcement/enforcement-tables.js";
+import type { ResponseTables } from "../response/response-tables.js";
 
 /**
  * The Kysely view of the state store (PostgreSQL): every table of every feature.
@@ -15,4 +21,13 @@ import type { AuthTables } from "../auth/auth-tables.js";
  * 2. create them in a new migration `storage/migrations/state/000N-<feature>.ts`, listed in
  *    `storage/migrations/state/index.ts` (the order there is the order they run in).
  */
-export interface StateDatabase extends AuthTables {}
+// Listed here as well as augmented from each feature, so every program that sees StateDatabase sees
+// every table, whichever feature files it happens to compile.
+export interface StateDatabase
+  extends AuthTables,
+    SourceTables,
+    DetectionTables,
+    ResponseTables,
+    EnforcementTables,
+    BouncerTables,
+    FeedTables {}
