@@ -5,6 +5,8 @@ import { ban, detection, entry, geo, T0 } from "./policy-fixtures.js";
 const H = 3600_000;
 const future = new Date(T0 + H).toISOString();
 const past = new Date(T0 - H).toISOString();
+const block = { country: "CN", action: "block", reason: "no business in CN" } as const;
+const allow = { country: "CN", action: "allow", reason: "our factory" } as const;
 
 function ctx(over: Partial<PolicyContext> = {}): PolicyContext {
   return {
@@ -170,6 +172,95 @@ const cases: Case[] = [
     { kind: "pending", pending_type: "false_positive" },
   ],
   ["FP guard below threshold: ban", { fpGuard: { distinctIps: 4 } }, {}, { kind: "ban" }],
+  // Geoblocking rules: after whitelist and immunity, before (and over) the GeoZone.
+  [
+    "block rule: ban at once from a single event, tier 0",
+    { geoblock: block },
+    { count: 1, threshold: 1 },
+    { kind: "ban", tier: 0, duration_ms: 4 * H, status: "active", geo_zone: "neutral" },
+  ],
+  [
+    "block rule skips the false-positive guard",
+    { geoblock: block, fpGuard: { distinctIps: 50 } },
+    {},
+    { kind: "ban" },
+  ],
+  ["block rule skips validate_threat", { geoblock: block }, { validate_threat: true }, { kind: "ban" }],
+  [
+    "block rule on an authorized country: no zone threshold, no approval",
+    { country: "FR", geoblock: { ...block, country: "FR" }, geo: geo({ waf_threshold_zone: 20 }) },
+    {},
+    { kind: "ban", geo_zone: "authorized" },
+  ],
+  [
+    "block rule applies with GeoZone disabled",
+    { geoblock: block, geo: geo({ enabled: false }) },
+    {},
+    { kind: "ban" },
+  ],
+  [
+    "block rule matches the country case-insensitively",
+    { country: "cn", geoblock: block },
+    {},
+    { kind: "ban" },
+  ],
+  [
+    "block rule escalates a recidivist like any ban",
+    { geoblock: block, currentBan: ban({ ban_count: 2 }) },
+    {},
+    { kind: "ban", tier: 2, duration_ms: 7 * 24 * H },
+  ],
+  ["block rule loses to a hard whitelist", { geoblock: block, whitelist: [entry()] }, {}, { kind: "ignore" }],
+  [
+    "block rule loses to soft alert_only",
+    { geoblock: block, whitelist: [entry({ type: "soft", alert_only: true })] },
+    {},
+    { kind: "alert" },
+  ],
+  [
+    "block rule loses to immunity",
+    { geoblock: block, currentBan: ban({ immune_until: future }) },
+    {},
+    { kind: "log_only" },
+  ],
+  [
+    "block rule keeps an alert scenario an alert",
+    { geoblock: block },
+    { action: "alert" },
+    { kind: "alert" },
+  ],
+  [
+    "block rule for another country does nothing",
+    { geoblock: { ...block, country: "RU" }, fpGuard: { distinctIps: 9 } },
+    {},
+    { kind: "pending", pending_type: "false_positive" },
+  ],
+  ["allow rule: alert, never a ban", { geoblock: allow }, {}, { kind: "alert" }],
+  [
+    "allow rule beats a hostile zone",
+    { country: "KP", geoblock: { ...allow, country: "KP" } },
+    { count: 1 },
+    { kind: "alert", geo_zone: "hostile" },
+  ],
+  [
+    "allow rule beats a high reputation",
+    { geoblock: allow, reputation: { score: 100, sources: ["feed"] } },
+    { validate_threat: true },
+    { kind: "alert", threat_score: 100 },
+  ],
+  [
+    "allow rule: an actively banned IP stays as it is",
+    { geoblock: allow, currentBan: ban({ status: "active", expires_at: future }) },
+    {},
+    { kind: "ignore" },
+  ],
+  // The seed's "conditional" status is never produced; a row holding it (imported) is not in force.
+  [
+    "conditional row is not in force: a detection bans at the next tier",
+    { currentBan: ban({ status: "conditional", expires_at: future, ban_count: 1 }) },
+    {},
+    { kind: "ban", tier: 1 },
+  ],
   [
     "FP guard threshold configurable",
     { fpGuard: { distinctIps: 4 }, fpThreshold: 3 },
@@ -183,6 +274,16 @@ describe("decide (ban policy path)", () => {
     const decision = decide(detection(det), ctx(over));
     expect(decision).toMatchObject(expected);
     expect(decision.reason.length).toBeGreaterThan(5);
+  });
+});
+
+describe("geoblocking reasons", () => {
+  it("a block ban names the rule; an allow alert says the country is allowed", () => {
+    const banned = decide(detection(), ctx({ geoblock: block }));
+    expect(banned.reason).toContain("geoblocking rule block CN (no business in CN)");
+    const allowed = decide(detection(), ctx({ geoblock: allow }));
+    expect(allowed.reason).toMatch(/^country allowed by geoblocking rule/);
+    expect(allowed.reason).toContain("our factory");
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Detection } from "../detection/types.js";
+import type { GeoblockRule } from "./geo-store.js";
 import {
   type Ban,
   type GeoZone,
@@ -15,6 +16,7 @@ import {
  *   whitelist (hard: nothing; monitor: log only; soft: score reduced, alert_only → alert)
  *   → already banned (nothing: repeats of one attack never double-escalate)
  *   → immunity (an analyst's unban with immune_until: log only)
+ *   → geoblocking rule for the country (block: ban at once; allow: alert, never an automatic ban)
  *   → GeoZone (hostile: ban at once; authorized: needs waf_threshold_zone events and a reputation
  *      ≥ threat_score_threshold, else pending approval "country_policy"; neutral: standard)
  *   → validate_threat (neutral zone: a low reputation turns the ban into an alert, as the seed skips it)
@@ -25,6 +27,14 @@ import {
  * - Tier = number of earlier bans (`ban_count`), capped at 3: 4 h, 24 h, 7 d, then permanent.
  * - A scenario's own `duration` replaces only the tier-0 duration: recidivists still escalate.
  * - Hostile countries skip the false-positive guard: "immediate" is what the admin asked for there.
+ * - Geoblocking rules are an admin's explicit word on one country, so they come before (and
+ *   override) the GeoZone classification and apply even when GeoZone is disabled:
+ *   `block` bans on the first detection of a ban scenario (no zone threshold, no reputation gate, no
+ *   approval, no false-positive guard; the reason names the rule); `allow` turns every automatic ban
+ *   into an alert "country allowed by geoblocking rule". Neither touches whitelists (checked first),
+ *   alert-only scenarios, current bans or immunity, and manual bans ignore both.
+ * - `conditional` (a seed status) is never produced: see docs/DETECTION-AND-BANS.md. A row with that
+ *   status is not in force (not enforced, not counted as banned), so a detection bans it again.
  */
 
 export interface PolicyContext {
@@ -34,6 +44,8 @@ export interface PolicyContext {
   geo: GeoZoneConfig;
   /** ISO country code of the IP ("" when unknown). */
   country: string;
+  /** The geoblocking rule for `country`, if an admin set one. */
+  geoblock?: Pick<GeoblockRule, "country" | "action" | "reason"> | null | undefined;
   reputation?: { score: number; sources: string[] } | undefined;
   /** Distinct IPs that hit the same (rule, uri, hostname) recently (see fp-guard.ts). */
   fpGuard: { distinctIps: number };
@@ -138,6 +150,25 @@ export function decide(detection: Detection, ctx: PolicyContext): Decision {
   const immune = ctx.currentBan?.immune_until;
   if (immune && Date.parse(immune) > now)
     return { kind: "log_only", reason: `${ip} is immune until ${immune}` };
+
+  const rule = ctx.geoblock;
+  if (rule && rule.country.toUpperCase() === ctx.country.toUpperCase()) {
+    const named = `geoblocking rule ${rule.action} ${rule.country.toUpperCase()}${rule.reason ? ` (${rule.reason})` : ""}`;
+    if (rule.action === "allow")
+      return {
+        kind: "alert",
+        geo_zone: zone,
+        threat_score: score,
+        reason: `country allowed by geoblocking rule: ${named}; ${detection.scenario} not banned`,
+      };
+    return banDecision(
+      detection,
+      ctx.currentBan?.ban_count ?? 0,
+      zone,
+      score,
+      `${named}: ${detection.scenario}, ${detection.count} events in ${Math.round(detection.windowMs / 1000)}s`,
+    );
+  }
 
   const softNote = reduction > 0 ? ` (score reduced ${reduction}% by soft whitelist)` : "";
   const why = `${detection.scenario}: ${detection.count} events in ${Math.round(detection.windowMs / 1000)}s`;

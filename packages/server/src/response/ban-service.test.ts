@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestStateStore, type TestStateStore } from "../storage/state-test-support.js";
 import { type BanChange, type BanService, createBanService } from "./ban-service.js";
-import { putGeoZone } from "./geo-store.js";
+import { addGeoblock, deleteGeoblock, putGeoZone } from "./geo-store.js";
 import { parseIpOrCidr } from "./ip-address.js";
 import { detection as baseDetection, geo, T0 } from "./policy-fixtures.js";
 import { addWhitelist } from "./whitelist-store.js";
@@ -173,6 +173,39 @@ describe("ban service (real PGlite)", () => {
       detection({ value: nextIp(), country: "KP", count: 1, threshold: 1 }),
     );
     expect(res.ban).toMatchObject({ geo_zone: "hostile", status: "active" });
+    await putGeoZone(t.store.db, geo({ enabled: false }), "admin");
+  });
+
+  it("geoblocking: a block rule bans on the first event over an approval; an allow rule only alerts", async () => {
+    // FR is authorized (would need approval) and KP hostile (would ban at once): the rules override both.
+    await putGeoZone(t.store.db, geo(), "admin");
+    const block = await addGeoblock(
+      t.store.db,
+      { country: "fr", action: "block", reason: "no FR customers" },
+      "admin",
+    );
+    const allow = await addGeoblock(t.store.db, { country: "KP", action: "allow", reason: "lab" }, "admin");
+    const blocked = nextIp();
+    const res = await svc.handleDetection(
+      detection({ value: blocked, country: "FR", count: 1, threshold: 1 }),
+    );
+    expect(res.ban).toMatchObject({ ip: blocked, status: "active", current_tier: 0, geo_zone: "authorized" });
+    expect(Date.parse(res.ban?.expires_at ?? "")).toBe(T0 + 4 * H);
+    expect(res.ban?.reason).toContain("geoblocking rule block FR (no FR customers)");
+    expect(changes.map((c) => c.type)).toEqual(["new_ban"]);
+
+    const allowed = nextIp();
+    const alert = await svc.handleDetection(detection({ value: allowed, country: "KP" }));
+    expect(alert.decision).toMatchObject({ kind: "alert" });
+    expect(alert.decision.reason).toMatch(/^country allowed by geoblocking rule/);
+    expect(await history(allowed)).toHaveLength(0);
+    // An analyst can still ban it by hand.
+    expect((await svc.manualBan({ ip: allowed, reason: "seen", actor: "fay" })).status).toBe("active");
+
+    await deleteGeoblock(t.store.db, block.id);
+    await deleteGeoblock(t.store.db, allow.id);
+    const after = await svc.handleDetection(detection({ value: nextIp(), country: "FR" }));
+    expect(after.decision.kind).toBe("pending");
     await putGeoZone(t.store.db, geo({ enabled: false }), "admin");
   });
 

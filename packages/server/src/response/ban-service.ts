@@ -5,7 +5,7 @@ import type { StateDatabase } from "../storage/state-schema.js";
 import { banDecision, type Decision, decide, isActiveBan, liveEntries, zoneOf } from "./ban-policy.js";
 import { liftBan, lockBan, nextVersion, writeBan } from "./ban-writes.js";
 import { FpGuard } from "./fp-guard.js";
-import { getGeoZone } from "./geo-store.js";
+import { geoblockFor, getGeoZone } from "./geo-store.js";
 import { canonicalIp } from "./ip-address.js";
 import { openPending, reviewPending } from "./pending-writes.js";
 import { toBan } from "./response-rows.js";
@@ -88,10 +88,11 @@ export function createBanService(deps: BanServiceDeps) {
         { rule_id: detection.rule_id, url: detection.url, hostname: detection.hostname, ip },
         now,
       );
-      const [whitelist, current, geo, rep] = await Promise.all([
+      const [whitelist, current, geo, geoblock, rep] = await Promise.all([
         whitelistFor(db, ip),
         db.selectFrom("bans").selectAll().where("ip", "=", ip).executeTakeFirst(),
         getGeoZone(db),
+        geoblockFor(db, country),
         reputation.score(ip),
       ]);
       const decision = decide(
@@ -101,6 +102,7 @@ export function createBanService(deps: BanServiceDeps) {
           currentBan: current ? toBan(current) : null,
           geo,
           country,
+          geoblock,
           reputation: rep,
           fpGuard: { distinctIps },
           fpThreshold: deps.fpThreshold,

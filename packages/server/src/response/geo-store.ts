@@ -74,3 +74,14 @@ export async function deleteGeoblock(db: Kysely<StateDatabase>, id: string): Pro
   const res = await db.deleteFrom("geoblock_rules").where("id", "=", id).executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
 }
+
+/** The rule for one country (case-insensitive), or null; an unknown country ("") has none. */
+export async function geoblockFor(db: Kysely<StateDatabase>, country: string): Promise<GeoblockRule | null> {
+  if (!country) return null;
+  const row = await db
+    .selectFrom("geoblock_rules")
+    .select(["id", "country", "action", "reason"])
+    .where("country", "=", country.toUpperCase())
+    .executeTakeFirst();
+  return row ?? null;
+}
