@@ -143,7 +143,41 @@ describe("response API (bans, approvals, whitelist, geo)", () => {
       (await call("POST", "/api/v1/geoblocking", "analyst", { country: "CN", action: "block", reason: "" }))
         .statusCode,
     ).toBe(403);
+    // The rule is used: one event from RU is banned at once, and the ban says why.
+    await bans.handleDetection(detection({ value: "100.64.9.1", country: "RU", count: 1, threshold: 1 }));
+    const listed = (await call("GET", "/api/v1/bans?q=100.64.9.1", "audit")).json().items;
+    expect(listed).toMatchObject([{ ip: "100.64.9.1", status: "active", current_tier: 0 }]);
+    expect(listed[0].reason).toContain("geoblocking rule block RU (policy)");
     expect((await call("DELETE", `/api/v1/geoblocking/${rule.json().id}`, "admin")).statusCode).toBe(204);
+  });
+
+  it("shows a 'conditional' row (Vigil never writes one; an import might) without counting it as in force", async () => {
+    const at = new Date();
+    await state.store.db
+      .insertInto("bans")
+      .values({
+        ip: "100.64.7.7",
+        status: "conditional",
+        ban_count: 1,
+        current_tier: 0,
+        first_ban: at,
+        last_ban: at,
+        expires_at: new Date(at.getTime() + 3600_000),
+        reason: "imported",
+        source: "detect2ban",
+      })
+      .execute();
+    const before = (await call("GET", "/api/v1/bans/stats", "audit")).json();
+    const listed = await call("GET", "/api/v1/bans?status=conditional", "audit");
+    expect(listed.json().items).toMatchObject([{ ip: "100.64.7.7", status: "conditional" }]);
+    expect((await call("GET", "/api/v1/bans/100.64.7.7", "audit")).json()).toMatchObject({
+      ban: { status: "conditional" },
+      history: [],
+    });
+    // Not in force: a manual ban is a real one, on the next tier, and counts.
+    const reban = await call("POST", "/api/v1/bans", "analyst", { ip: "100.64.7.7", reason: "confirmed" });
+    expect(reban.json()).toMatchObject({ status: "active", current_tier: 1, ban_count: 2 });
+    expect((await call("GET", "/api/v1/bans/stats", "audit")).json().active).toBe(before.active + 1);
   });
 
   it.each([
