@@ -27,6 +27,12 @@ const Status = Type.Object({
   last_error: Type.Union([Type.String(), Type.Null()]),
   in_sync: Type.Integer(),
   pending: Type.Integer(),
+  // The blocklist-feed group (grp_VGX-CrowdSBlockL) on a Sophos XGS, apart from the bans: null for
+  // webhooks, without subscribed feeds, or before the first feed pass on the node answering.
+  feed_in_sync: Type.Union([Type.Integer(), Type.Null()]),
+  feed_pending: Type.Union([Type.Integer(), Type.Null()]),
+  feed_error: Type.Union([Type.String(), Type.Null()]),
+  feed_last_sync: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
 const Target = Type.Object({
   id: Type.String({ format: "uuid" }),

@@ -18,7 +18,26 @@ export interface TargetRow {
   pending: number;
 }
 
-export interface TargetStatus {
+/**
+ * The blocklist-feed group's sync on a Sophos XGS target (additive to the ban fields; all null for
+ * webhooks, when no feed source is wired, or before the first feed pass). Kept apart so a feed
+ * failure never marks the bans as failing. Held in memory by the node that ran the pass.
+ */
+export interface FeedSyncStatus {
+  feed_in_sync: number | null;
+  feed_pending: number | null;
+  feed_error: string | null;
+  feed_last_sync: string | null;
+}
+
+export const NO_FEED_STATUS: FeedSyncStatus = {
+  feed_in_sync: null,
+  feed_pending: null,
+  feed_error: null,
+  feed_last_sync: null,
+};
+
+export interface TargetStatus extends FeedSyncStatus {
   state: SyncState;
   last_sync: string | null;
   last_error: string | null;
@@ -39,13 +58,14 @@ const COLUMNS = [
   "pending",
 ] as const;
 
-export function statusOf(row: TargetRow): TargetStatus {
+export function statusOf(row: TargetRow, feed: FeedSyncStatus = NO_FEED_STATUS): TargetStatus {
   return {
     state: row.state,
     last_sync: row.last_sync?.toISOString() ?? null,
     last_error: row.last_error,
     in_sync: row.in_sync,
     pending: row.pending,
+    ...feed,
   };
 }
 
@@ -105,6 +125,14 @@ export function createTargetRepo(db: Kysely<StateDatabase>) {
         .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", sql<Date>`now()`)]))
         .executeTakeFirst();
       return r.numUpdatedRows > 0n;
+    },
+    /** Extends a lease this node holds (a long feed pass must not let another node in meanwhile). */
+    async renew(id: string, leaseMs: number): Promise<void> {
+      await db
+        .updateTable("enforcement_targets")
+        .set({ lease_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` })
+        .where("id", "=", id)
+        .execute();
     },
     async release(id: string): Promise<void> {
       await db.updateTable("enforcement_targets").set({ lease_until: null }).where("id", "=", id).execute();

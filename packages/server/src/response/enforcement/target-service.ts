@@ -2,7 +2,13 @@ import { uuidv7 } from "uuidv7";
 import { HttpProblem } from "../../http/problem.js";
 import type { TargetType } from "./enforcement-tables.js";
 import type { SecretBox } from "./secret-box.js";
-import { statusOf, type TargetRepo, type TargetRow, type TargetStatus } from "./target-repo.js";
+import {
+  type FeedSyncStatus,
+  statusOf,
+  type TargetRepo,
+  type TargetRow,
+  type TargetStatus,
+} from "./target-repo.js";
 import type { WebhookConfig } from "./webhook-target.js";
 import type { XgsConfig } from "./xgs-client.js";
 
@@ -74,7 +80,12 @@ function checkConfig(
   return { url: httpUrl(input.url, "url"), secret: sealed };
 }
 
-export function createTargetService(deps: { repo: TargetRepo; box: SecretBox }) {
+export function createTargetService(deps: {
+  repo: TargetRepo;
+  box: SecretBox;
+  /** The feed-group sync status of a target, when known (see FeedSyncStatus). */
+  feedStatus?: (id: string) => FeedSyncStatus | undefined;
+}) {
   const { repo, box } = deps;
 
   const view = (row: TargetRow): TargetView => ({
@@ -83,7 +94,7 @@ export function createTargetService(deps: { repo: TargetRepo; box: SecretBox }) 
     type: row.type,
     enabled: row.enabled,
     config: { ...row.config, [SECRET_FIELD[row.type]]: MASK },
-    status: statusOf(row),
+    status: statusOf(row, deps.feedStatus?.(row.id)),
   });
 
   async function mustGet(id: string): Promise<TargetRow> {

@@ -5,7 +5,7 @@ import type { XgsHost } from "./xgs-xml.js";
 /**
  * Reconciling one Sophos XGS with the desired bans: a pure plan (what to add, move, remove) and its
  * application. Only objects named `VGX_…` are ever touched; anything else on the firewall is the
- * administrator's.
+ * administrator's. The blocklist-feed group (`CS_…` hosts) is planned the same way, see feed-sync.ts.
  */
 export const XGS_GROUPS = [
   { name: GROUP_TEMPORARY, description: "Vigil: temporarily banned IPs (managed automatically)" },
@@ -24,31 +24,48 @@ export interface XgsPlan {
 const same = (a: string[], b: string[]) =>
   a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 
-export function planXgs(desired: Ban[], actual: XgsHost[]): XgsPlan {
-  const ours = new Map(actual.filter((h) => h.name.startsWith(`${HOST_PREFIX}_`)).map((h) => [h.name, h]));
+/**
+ * The generic plan: `wanted` hosts against what the firewall holds. Only hosts named `<prefix>_…`
+ * are considered ours (added, updated, removed); of their groups only those in `ourGroups` are
+ * swapped, so a group membership an administrator added by hand stays.
+ */
+export function planHosts(
+  wanted: XgsHost[],
+  actual: XgsHost[],
+  prefix: string,
+  ourGroups: ReadonlySet<string>,
+): XgsPlan {
+  const ours = new Map(actual.filter((h) => h.name.startsWith(`${prefix}_`)).map((h) => [h.name, h]));
   const plan: XgsPlan = { add: [], update: [], remove: [], unchanged: 0 };
-  const wanted = new Set<string>();
-  for (const ban of desired) {
-    let host: XgsHost;
-    try {
-      host = xgsHostFor(ban.ip, ban.status === "permanent" ? GROUP_PERMANENT : GROUP_TEMPORARY);
-    } catch {
-      continue; // not an IP or range: nothing a firewall could hold
-    }
-    wanted.add(host.name);
+  const names = new Set<string>();
+  for (const host of wanted) {
+    if (names.has(host.name)) continue;
+    names.add(host.name);
     const have = ours.get(host.name);
     if (!have) {
       plan.add.push(host);
       continue;
     }
-    // Keep any group membership an administrator added by hand; swap only ours.
-    const groups = [...have.groups.filter((g) => !OURS.has(g)), ...host.groups];
+    const groups = [...have.groups.filter((g) => !ourGroups.has(g)), ...host.groups];
     const target = { ...host, groups };
-    if (have.address !== host.address || !same(have.groups, groups)) plan.update.push(target);
+    if (have.address !== host.address || have.subnet !== host.subnet || !same(have.groups, groups))
+      plan.update.push(target);
     else plan.unchanged++;
   }
-  for (const name of ours.keys()) if (!wanted.has(name)) plan.remove.push(name);
+  for (const name of ours.keys()) if (!names.has(name)) plan.remove.push(name);
   return plan;
+}
+
+export function planXgs(desired: Ban[], actual: XgsHost[]): XgsPlan {
+  const wanted: XgsHost[] = [];
+  for (const ban of desired) {
+    try {
+      wanted.push(xgsHostFor(ban.ip, ban.status === "permanent" ? GROUP_PERMANENT : GROUP_TEMPORARY));
+    } catch {
+      // not an IP or range: nothing a firewall could hold
+    }
+  }
+  return planHosts(wanted, actual, HOST_PREFIX, OURS);
 }
 
 export function planSize(p: XgsPlan): number {
