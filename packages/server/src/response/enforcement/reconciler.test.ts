@@ -120,6 +120,39 @@ describe("enforcement reconciler (PGlite bans → fake XGS, webhook)", () => {
     expect(fw.requests - seen).toBe(4);
   });
 
+  it("a single ban reaches the firewall well under a second (leading edge), a burst costs few syncs", async () => {
+    // With the default 1 s coalescing window: the first change must not wait for it.
+    const quick = createEnforcement({ db: t.store.db, secretKey: SECRET, log: quiet, debounceMs: 1000 });
+    const ips = ["192.0.2.10", ...Array.from({ length: 20 }, (_, i) => `192.0.2.${100 + i}`)];
+    try {
+      await ban("192.0.2.10", "active");
+      const t0 = performance.now();
+      quick.notifyChange();
+      await waitFor(() => fw.hosts.has("VGX_192_0_2_10"), 2000);
+      const ms = performance.now() - t0;
+      console.log(`notifyChange → fake XGS holds VGX_192_0_2_10: ${ms.toFixed(1)} ms`);
+      expect(ms).toBeLessThan(500);
+
+      // 20 bans, one every 10 ms, each notified: one sync now, the rest coalesced at the window's end.
+      await new Promise((r) => setTimeout(r, 1100));
+      const seen = fw.requests;
+      for (const ip of ips.slice(1)) {
+        await ban(ip, "active");
+        quick.notifyChange();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await waitFor(() => ips.every((ip) => fw.hosts.has(`VGX_${ip.replace(/\./g, "_")}`)), 3000);
+      await new Promise((r) => setTimeout(r, 1200)); // any trailing sync included
+      // A sync that adds hosts is 3 requests (groups, hosts, add): 20 notifications cost at most 2 syncs.
+      expect(fw.requests - seen).toBeLessThanOrEqual(6);
+    } finally {
+      await quick.stop();
+      for (const ip of ips) await ban(ip, "expired", -1);
+      const [target] = await enf.targets.list();
+      if (target) await enf.syncNow(target.id);
+    }
+  });
+
   it("reports a dead firewall as failing with the reason, retries with backoff, then converges", async () => {
     const [target] = await enf.targets.list();
     if (!target) throw new Error("no target");
