@@ -192,7 +192,7 @@ for (const { backend, skip } of [
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({
         status: 400,
-        detail: "body/scopes/0 must be equal to one of the allowed values: ingest, metrics, read",
+        detail: "body/scopes/0 must be equal to one of the allowed values: ingest, metrics, read, blocklist",
       });
     });
 
