@@ -111,8 +111,16 @@ describe("blocklist feeds → Sophos XGS group grp_VGX-CrowdSBlockL (real feeds 
     await t.dispose();
   });
 
+  it("with no feed marked sync_to_xgs, no group is created and stale CS_ hosts are removed", async () => {
+    await waitFor(async () => (await enf.targets.get(targetId)).status.feed_pending === 0);
+    expect(fw.groups.has(FEED_GROUP)).toBe(false);
+    expect(fw.hosts.has("CS_192_0_2_250")).toBe(false);
+    expect(fw.hosts.has("ABCS_host") && fw.hosts.has("Mail_server")).toBe(true);
+  });
+
   it("a refreshed feed lands in the group as CS_ hosts (CIDRs as networks), other objects untouched", async () => {
     await ban("203.0.113.9");
+    enf.notifyChange();
     http.set("/bl.txt", { body: "198.51.100.1\n203.0.113.0/24\n2001:db8::5\n" });
     const feed = await feeds.service.create({
       name: "bl",
@@ -122,7 +130,7 @@ describe("blocklist feeds → Sophos XGS group grp_VGX-CrowdSBlockL (real feeds 
     });
     feedId = feed.id;
     await feeds.service.refresh(feed.id);
-    await waitFor(() => fw.members(FEED_GROUP).length === 3 && !fw.hosts.has("CS_192_0_2_250"));
+    await waitFor(() => fw.members(FEED_GROUP).length === 3);
     expect(fw.groups.get(FEED_GROUP)?.description).toBe(feeds.xgs.description);
     expect(fw.members(FEED_GROUP)).toEqual(["CS_198_51_100_1", "CS_2001_db8__5", "CS_203_0_113_0_24"]);
     expect(fw.hosts.get("CS_203_0_113_0_24")).toMatchObject({

@@ -45,7 +45,8 @@ export async function syncFeedGroup(
   between: () => Promise<void>,
 ): Promise<XgsPlan> {
   const members = await src.members();
-  await client.ensureGroups([{ name: src.group, description: src.description }]);
+  // No subscribed feed: leave the firewall without an empty group nobody asked for (stale CS_ hosts still go).
+  if (members.length > 0) await client.ensureGroups([{ name: src.group, description: src.description }]);
   const plan = planFeed(members, await client.getHosts(`${src.hostPrefix}_`), src);
   progress.inSync = plan.unchanged;
   progress.pending = plan.add.length + plan.update.length + plan.remove.length;
