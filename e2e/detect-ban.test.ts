@@ -82,4 +82,37 @@ describe("detect and ban", () => {
     expect(unban.status).toBe(200);
     await eventually(async () => !xgs.hosts.has(`VGX_${ATTACKER.replaceAll(".", "_")}`));
   }, 90_000);
+
+  it("bans a source from a hostile geo-zone at its first offence", async () => {
+    const put = await t.api(
+      "PUT",
+      "/api/v1/geozone",
+      {
+        enabled: true,
+        authorized_countries: ["FR"],
+        hostile_countries: ["US"],
+        default_policy: "neutral",
+        waf_threshold_hzone: 1,
+        waf_threshold_zone: 3,
+        threat_score_threshold: 50,
+      },
+      t.adminToken,
+    );
+    expect(put.status).toBe(200);
+    // The engine re-reads geo-zone settings every 5 s; after that, ONE failure must be enough.
+    await new Promise((r) => setTimeout(r, 5_500));
+    const hostile = "8.8.4.4";
+    await sendTcp(
+      t.syslogPort,
+      `<38>bastion sshd[77]: Failed password for admin from ${hostile} port 51000 ssh2\n`,
+    );
+    await eventually(async () => {
+      const res = await t.api("GET", `/api/v1/bans/${hostile}`, undefined, t.adminToken);
+      if (res.status !== 200) return undefined;
+      const b = (res.json() as { ban: BanJson | null }).ban;
+      return b?.status === "active" ? b : undefined;
+    }, 10_000);
+    const history = await t.api("GET", `/api/v1/bans/${hostile}`, undefined, t.adminToken);
+    expect(history.text).toContain("ssh-bruteforce");
+  }, 60_000);
 });

@@ -27,6 +27,7 @@ import { httpMetricsPlugin, opsRoutes } from "../ops/ops-routes.js";
 import { bouncerRoutes } from "../response/bouncer/bouncer-routes.js";
 import { enforcementRoutes } from "../response/enforcement/enforcement-routes.js";
 import { createEnforcement } from "../response/enforcement/reconciler.js";
+import { createFirstOffence } from "../response/first-offence.js";
 import { createResponse } from "../response/response-feature.js";
 import type { EventStore } from "../storage/event-store.js";
 import { createEventStore } from "../storage/event-store-factory.js";
@@ -165,6 +166,9 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       },
     });
     closers.push(() => response.close());
+    const firstOffence = createFirstOffence(state.db, log);
+    await firstOffence.refresh();
+    closers.push(() => firstOffence.stop());
     const detectionLog = log.child({ component: "detection" });
     const detection = await createDetection({
       db: state.db,
@@ -174,6 +178,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       registry: metrics.registry,
       hub,
       log: detectionLog,
+      thresholdFor: firstOffence.thresholdFor,
       onDetection: (d) => {
         if (d.action !== "ban") return;
         response.bans.handleDetection(d).catch((err: unknown) => {

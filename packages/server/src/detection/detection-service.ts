@@ -8,7 +8,7 @@ import { createCheckpointer } from "./checkpoint.js";
 import { createDetectionEngine, type DetectionEngine, type DetectionMetrics } from "./engine.js";
 import { scenarioRoutes } from "./scenario-routes.js";
 import { createScenarioStore, type ScenarioStore } from "./scenario-store.js";
-import type { Detection } from "./types.js";
+import type { Detection, Scenario } from "./types.js";
 
 /**
  * Detection, assembled for the composition root: scenario store (files + PostgreSQL) → live engine,
@@ -39,6 +39,8 @@ export interface CreateDetectionOptions {
   };
   checkpointIntervalMs?: number;
   maxKeysPerScenario?: number;
+  /** Per-key threshold from the key's first event (hostile geo-zones ban at the first offence). */
+  thresholdFor?: (scenario: Scenario, first: Event) => number | undefined;
 }
 
 export interface DetectionService {
@@ -85,6 +87,7 @@ export async function createDetection(o: CreateDetectionOptions): Promise<Detect
     scenarios: [],
     metrics: promMetrics(o.registry, () => engineRef),
     ...(o.maxKeysPerScenario !== undefined ? { maxKeysPerScenario: o.maxKeysPerScenario } : {}),
+    ...(o.thresholdFor ? { thresholdFor: o.thresholdFor } : {}),
     onDetection: (d) => {
       store?.recordDetection(d);
       o.hub?.publish("detection", d, { site: d.site, severity: d.severity });

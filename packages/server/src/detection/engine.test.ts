@@ -13,7 +13,10 @@ function ssh(ip: string, at: number): Event {
   return makeEvent({ log_type: "SSH", src_ip: ip, timestamp: at });
 }
 
-function setup(scenarios = [SSH], extra: { maxKeysPerScenario?: number } = {}) {
+function setup(
+  scenarios = [SSH],
+  extra: { maxKeysPerScenario?: number; thresholdFor?: (s: typeof SSH, e: Event) => number | undefined } = {},
+) {
   const fired: Detection[] = [];
   let clock = T0;
   const engine = createDetectionEngine({
@@ -26,6 +29,19 @@ function setup(scenarios = [SSH], extra: { maxKeysPerScenario?: number } = {}) {
 }
 
 describe("detection engine", () => {
+  it("lets a key take its own threshold from its first event (a hostile source fires at once)", () => {
+    const { engine, fired } = setup([SSH], {
+      thresholdFor: (_s, e) => (e.geo_country === "KP" ? 1 : undefined),
+    });
+    engine.process([
+      makeEvent({ log_type: "SSH", src_ip: "203.0.113.66", geo_country: "KP", timestamp: T0 }),
+    ]);
+    engine.process([ssh("198.51.100.9", T0 + 1000)]);
+    expect(fired.map((d) => [d.value, d.threshold, d.count])).toEqual([["203.0.113.66", 1, 1]]);
+    const kept = engine.snapshot().scenarios[0]?.keys.find(([k]) => k === "203.0.113.66");
+    expect(kept?.[1].threshold).toBe(1);
+  });
+
   it("fires when the threshold is crossed inside the sliding window, with context", () => {
     const { engine, fired } = setup();
     const events = [0, 10, 20, 30].map((s) => ssh("198.51.100.7", T0 + s * 1000));

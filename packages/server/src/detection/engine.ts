@@ -38,6 +38,11 @@ export interface DetectionEngineOptions {
   maxSkewMs?: number | null;
   sweepIntervalMs?: number;
   metrics?: DetectionMetrics;
+  /**
+   * A threshold for one key other than the scenario's, decided from the key's first event — e.g. 1 for
+   * a source in a hostile geo-zone, so it is banned at its first offence. Undefined keeps the scenario's.
+   */
+  thresholdFor?: (scenario: Scenario, first: Event) => number | undefined;
 }
 
 interface KeyState {
@@ -49,6 +54,8 @@ interface KeyState {
   last: number;
   latched: boolean;
   ids: string[];
+  /** Set when `thresholdFor` gave this key its own threshold. */
+  threshold?: number;
 }
 
 interface Running {
@@ -75,6 +82,7 @@ export interface EngineSnapshot {
         last: number;
         latched: boolean;
         ids: string[];
+        threshold?: number;
       },
     ][];
   }[];
@@ -143,7 +151,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
       group_by: s.detection.group_by,
       value: key,
       count,
-      threshold: s.detection.threshold,
+      threshold: st.threshold ?? s.detection.threshold,
       windowMs: s.detection.windowMs,
       first_seen: first,
       last_seen: st.last,
@@ -160,7 +168,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
     opts.onDetection(d);
   }
 
-  function stateFor(r: Running, key: string, t: number): KeyState {
+  function stateFor(r: Running, key: string, t: number, e: Event): KeyState {
     let st = r.keys.get(key);
     if (st && t - st.last > r.scenario.detection.windowMs) {
       // Quiet for a whole window: the window has emptied, the key re-arms.
@@ -175,19 +183,23 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
         opts.metrics?.keyCapHit?.(r.scenario.name);
       }
       st = { times: [], values: r.distinct ? new Map() : null, first: t, last: t, latched: false, ids: [] };
+      const own = opts.thresholdFor?.(r.scenario, e);
+      if (own !== undefined && own >= 1 && own !== r.scenario.detection.threshold)
+        st.threshold = Math.floor(own);
       r.keys.set(key, st);
     }
     return st;
   }
 
   function count(r: Running, key: string, e: Event, t: number): void {
-    const st = stateFor(r, key, t);
+    const st = stateFor(r, key, t, e);
     if (t > st.last) st.last = t;
     if (st.latched) return;
     if (t < st.first) st.first = t;
     st.ids.push(e.event_id);
     if (st.ids.length > KEPT_IDS) st.ids.shift();
-    const { threshold, windowMs } = r.scenario.detection;
+    const { windowMs } = r.scenario.detection;
+    const threshold = st.threshold ?? r.scenario.detection.threshold;
     if (r.distinct) {
       const values = st.values ?? new Map<string, number>();
       st.values = values;
@@ -273,6 +285,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
             last: st.last,
             latched: st.latched,
             ids: st.ids,
+            ...(st.threshold !== undefined ? { threshold: st.threshold } : {}),
           },
         ]),
       })),
