@@ -8,7 +8,7 @@ import { CountryCell } from "../bans/country-cell.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { countryOptions } from "./countries.js";
 
-/** Country rules enforced regardless of behaviour: block a whole country, or always allow one. */
+/** Country rules: `block` bans a country's sources at their first offence, `allow` never bans them automatically. */
 export function GeoBlocking({ canEdit }: { canEdit: boolean }) {
   const api = useApi();
   const queryClient = useQueryClient();
