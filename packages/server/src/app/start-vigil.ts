@@ -151,6 +151,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       secretKey: loadSecretKey(config.secretKey, config.dataDir),
       log: log.child({ component: "enforcement" }),
       onStatus: (target_id, status) => hub.publish("enforcement_status", { target_id, status }),
+      feedSource: feeds.xgs,
     });
     enforcement.start();
     closers.push(() => enforcement.stop());
