@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSshd } from "./sshd.js";
+import { createSshdCorrelator, parseSshd } from "./sshd.js";
 
 const ctx = { receivedAt: Date.UTC(2024, 5, 1), timezone: "UTC" };
 const parse = (line: string) => parseSshd(line, ctx)?.event;
@@ -36,15 +36,86 @@ describe("sshd", () => {
     expect(
       parse("Jun  1 08:00:00 h sshd[1]: Did not receive identification string from 192.0.2.5 port 7"),
     ).toMatchObject({
-      sub_category: "probe",
+      sub_category: "failure",
+      reason: "pre-auth probe",
       src_ip: "192.0.2.5",
     });
     expect(
       parse("Jun  1 08:00:00 h sshd[1]: banner exchange: Connection from 192.0.2.6 port 9: invalid format"),
     ).toMatchObject({
-      sub_category: "probe",
+      sub_category: "failure",
+      reason: "pre-auth probe",
       src_ip: "192.0.2.6",
     });
+  });
+
+  it("does not count a valid user's refused key, a PAM line, or a close after authentication", () => {
+    const key = "h sshd[1]: Failed publickey for git from 192.0.2.1 port 1 ssh2: RSA SHA256:x";
+    expect(parse(key)?.sub_category).toBe("attempt");
+    const badKey =
+      "h sshd[1]: Failed publickey for invalid user git from 192.0.2.1 port 1 ssh2: RSA SHA256:x";
+    expect(parse(badKey)?.sub_category).toBe("failure");
+    const pam =
+      "h sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser=bob rhost=192.0.2.2";
+    expect(parse(pam)).toMatchObject({ sub_category: "attempt", user_name: "bob", src_ip: "192.0.2.2" });
+    expect(parse("h sshd[1]: Connection closed by 192.0.2.3 port 4")?.sub_category).toBe("session");
+    expect(parse("h sshd[1]: Connection closed by 192.0.2.3 port 4 [preauth]")?.sub_category).toBe("failure");
+    expect(
+      parse("h sshd[1]: kernel: [  970.6] Failed password for x from 192.0.2.4 port 1 ssh2"),
+    ).toMatchObject({
+      sub_category: "failure",
+      src_ip: "192.0.2.4",
+    });
+  });
+
+  it("correlates a connection's lines: address from an earlier line, waiting, summaries, PAM users", () => {
+    const correlate = createSshdCorrelator();
+    const run = (line: string) => {
+      const e = parseSshd(line, ctx)?.event;
+      if (!e) throw new Error(line);
+      return correlate(e, ctx);
+    };
+    run("h sshd[7]: Connection from 192.0.2.10 port 5 on 192.0.2.1 port 22");
+    expect(run("h sshd[7]: Disconnecting: Too many authentication failures [preauth]")).toMatchObject({
+      sub_category: "failure",
+      src_ip: "192.0.2.10",
+    });
+    // Address unknown: not counted yet; the connection's next line that names it is.
+    expect(
+      run("h sshd[8]: error: kex_exchange_identification: Connection closed by remote host"),
+    ).toMatchObject({
+      sub_category: "attempt",
+      src_ip: "",
+    });
+    expect(run("h sshd[8]: Connection closed by 192.0.2.11 port 9")).toMatchObject({
+      sub_category: "failure",
+      src_ip: "192.0.2.11",
+    });
+    // A summary of failures already counted is not counted again.
+    run(
+      "h sshd[9]: error: maximum authentication attempts exceeded for root from 192.0.2.12 port 1 ssh2 [preauth]",
+    );
+    const summary =
+      "h sshd[9]: Disconnecting authenticating user root 192.0.2.12 port 1: Too many authentication failures [preauth]";
+    expect(run(summary).sub_category).toBe("attempt");
+    // PAM: the second user tried counts; a success for yet another user stays a success, flagged.
+    const pam = (u: string) =>
+      `h sshd[10]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser=${u} rhost=192.0.2.13`;
+    expect(run(pam("root")).sub_category).toBe("attempt");
+    expect(run(pam("admin")).sub_category).toBe("failure");
+    expect(run("h sshd[10]: Accepted password for known from 192.0.2.13 port 2 ssh2")).toMatchObject({
+      sub_category: "success",
+      severity: "high",
+      reason: "success after failed PAM logins for root, admin",
+    });
+    // Same user twice, then success: two auth methods, nothing counted.
+    expect(run(pam("rda").replace("[10]", "[11]")).sub_category).toBe("attempt");
+    expect(run(pam("rda").replace("[10]", "[11]")).sub_category).toBe("attempt");
+    expect(run("h sshd[11]: Accepted password for rda from 192.0.2.13 port 3 ssh2")).toMatchObject({
+      sub_category: "success",
+      severity: "info",
+    });
+    expect(correlate.size).toBe(5);
   });
 
   it("is not fooled by an address typed into the user name or auth info", () => {
