@@ -141,6 +141,19 @@ describe.skipIf(!hasCorpus)("sshd against fail2ban's sshd test logs (aggressive 
     });
   }
 
+  it("prints what parseLine alone gives, before the correlator (figure, not an assertion)", () => {
+    for (const file of ["sshd/sshd", "sshd/sshd-journal"]) {
+      const cases = readCases(file).filter((c) => c.applies);
+      const alone = cases.map((c) => ({ c, counted: isFailure(parseLine(c.line, ctx).event) }));
+      const hit = alone.filter(({ c, counted }) => (c.match || c.modeDependent) && counted).length;
+      const clean = alone.filter(({ c, counted }) => !c.match && !c.modeDependent && !counted).length;
+      const matched = cases.filter((c) => c.match || c.modeDependent).length;
+      console.log(
+        `${file} per line only: matched ${matched} → failures ${hit}; no-match ${cases.length - matched} → not failures ${clean}`,
+      );
+    }
+  });
+
   it("leaves no counted line of these files without an address", () => {
     for (const file of ["sshd/sshd", "sshd/sshd-journal"]) {
       const unattributed = run(file).filter(({ c, e }) => isFailure(e) && e?.src_ip === "" && isIP(c.host));
