@@ -5,6 +5,7 @@ import { type Metrics, sourceOfRow } from "../ops/metrics.js";
 import type { Event, ModSecDraft, ModSecRow, ParseResult } from "./event.js";
 import { eventRow, finishEvent, type GeoLookup } from "./normalise.js";
 import { parseLine } from "./parsers/registry.js";
+import { createSshdCorrelator } from "./parsers/sshd.js";
 import type { SourceRegistry } from "./sources/source-registry.js";
 import { parseSyslogHeader } from "./syslog/header.js";
 import type { LineSink, ReceivedLine } from "./syslog/types.js";
@@ -83,6 +84,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   };
 
+  const correlateSshd = createSshdCorrelator();
+
   function parseOne(line: ReceivedLine, out: Event[], modsecOut: ModSecRow[]): void {
     let src = sources.resolve(line.peer);
     let header = parseSyslogHeader(line.raw, { receivedAt: line.receivedAt, timezone: src.timezone });
@@ -100,6 +103,8 @@ export function createIngest(deps: IngestDeps): Ingest {
         result = parseLine(header.message, { ...ctx, timezone: bySerial.timezone });
       src = bySerial;
     }
+    // sshd spreads one connection over several lines: attribute address-less failures to it.
+    if (result.event?.source_type === "sshd") result = { ...result, event: correlateSshd(result.event, ctx) };
     const origin = { site: src.site, sender: line.peer };
     if (result.event) {
       const e = finishEvent(result.event, origin, geo, line.receivedAt);
