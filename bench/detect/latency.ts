@@ -1,0 +1,177 @@
+/**
+ * Detection latency, end to end: syslog line received → ban decision stored. Starts Vigil from the
+ * sources (tsx) with the embedded stores in a fresh data directory, keeps a steady background of
+ * normal traffic (nginx 200s) over TCP syslog at --rate lines/s, and sends --attacks SSH brute forces,
+ * each from its own IP: the 5 "Failed password" lines the shipped `ssh-bruteforce` scenario needs, in
+ * one write on a separate TCP connection. Latency = time the `new_ban` WebSocket message for that IP
+ * arrives (the server sends it after the ban is committed) − time the crossing line was written.
+ * Both clocks are this process's, so client-side socket time is included (an upper bound).
+ *
+ *   npx tsx bench/detect/latency.ts [--attacks 250] [--rate 20000] [--every-ms 100]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import WebSocket from "ws";
+import { freePort, REPO_ROOT } from "../../e2e/support/server-process.js";
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
+};
+const ATTACKS = Number(arg("attacks", "250"));
+const RATE = Number(arg("rate", "20000"));
+const EVERY_MS = Number(arg("every-ms", "100"));
+const PASSWORD = "bench-admin-password";
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** RFC 3164 header in UTC (the server's default sender zone). */
+function header(pri: number, host: string, app: string): string {
+  const d = new Date();
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  const day = String(d.getUTCDate()).padStart(2, " ");
+  return `<${pri}>${MONTHS[d.getUTCMonth()]} ${day} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${host} ${app}:`;
+}
+
+function open(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: "127.0.0.1", port });
+    s.setNoDelay(true);
+    s.once("connect", () => resolve(s));
+    s.once("error", reject);
+  });
+}
+
+const pct = (xs: number[], p: number) =>
+  xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] as number;
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), "vigil-bench-detect-"));
+  const httpPort = await freePort();
+  const syslogPort = await freePort();
+  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      VIGIL_DATA_DIR: dataDir,
+      VIGIL_HTTP_PORT: String(httpPort),
+      VIGIL_HTTP_HOST: "127.0.0.1",
+      VIGIL_SYSLOG_PORT: String(syslogPort),
+      VIGIL_SYSLOG_HOST: "127.0.0.1",
+      VIGIL_ADMIN_PASSWORD: PASSWORD,
+      VIGIL_LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${httpPort}`;
+  let bg: Socket | null = null;
+  let bgTimer: NodeJS.Timeout | null = null;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${url}/health`)).ok) break;
+      } catch {
+        // starting
+      }
+      if (i > 600) throw new Error("server did not start");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+
+    const banAt = new Map<string, number>();
+    const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/api/v1/ws?token=${encodeURIComponent(token)}`);
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    // Only critical events: keeps the background traffic off this socket; ban messages carry no severity.
+    ws.send(JSON.stringify({ type: "subscribe", severities: ["critical"] }));
+    ws.on("message", (raw) => {
+      const t = performance.now();
+      const m = JSON.parse(String(raw)) as { type?: string; data?: { ip?: string } };
+      if (m.type === "new_ban" && m.data?.ip && !banAt.has(m.data.ip)) banAt.set(m.data.ip, t);
+    });
+
+    // Background: normal web traffic, paced in 10 ms ticks.
+    bg = await open(syslogPort);
+    let bgSent = 0;
+    const bgStart = performance.now();
+    const perTick = Math.max(1, Math.round(RATE / 100));
+    bgTimer = setInterval(() => {
+      if (!bg || bg.writableLength > 4 * 1024 * 1024) return; // server not keeping up: do not queue unboundedly
+      const h = header(134, "web01", "nginx");
+      let chunk = "";
+      for (let k = 0; k < perTick; k++, bgSent++) {
+        const ip = `198.18.${(bgSent >> 8) & 255}.${bgSent & 255}`;
+        chunk += `${h} ${ip} - - [${new Date().toUTCString()}] "GET /page/${bgSent % 500} HTTP/1.1" 200 5120 "-" "Mozilla/5.0"\n`;
+      }
+      bg.write(chunk);
+    }, 10);
+    await new Promise((r) => setTimeout(r, 3000)); // let the load settle
+
+    const atk = await open(syslogPort);
+    const sentAt = new Map<string, number>();
+    const load0 = loadavg()[0] as number;
+    for (let a = 0; a < ATTACKS; a++) {
+      const ip = `203.0.${113 + (a >> 8)}.${a & 255}`;
+      let chunk = "";
+      for (let k = 0; k < 5; k++) {
+        chunk += `${header(38, "srv01", `sshd[${4000 + a}]`)} Failed password for root from ${ip} port ${40000 + k} ssh2\n`;
+      }
+      sentAt.set(ip, performance.now());
+      atk.write(chunk);
+      await new Promise((r) => setTimeout(r, EVERY_MS));
+    }
+    const deadline = performance.now() + 10_000;
+    while (banAt.size < ATTACKS && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const bgSeconds = (performance.now() - bgStart) / 1000;
+    const load1 = loadavg()[0] as number;
+    const lat = [...sentAt].flatMap(([ip, t]) => {
+      const b = banAt.get(ip);
+      return b === undefined ? [] : [b - t];
+    });
+    lat.sort((x, y) => x - y);
+    // Check the stored side once: every banned IP is in GET /api/v1/bans/:ip.
+    const sample = [...banAt.keys()][0];
+    const stored = sample
+      ? (await fetch(`${url}/api/v1/bans/${sample}`, { headers: { authorization: `Bearer ${token}` } }))
+          .status
+      : 0;
+    const stats = await fetch(`${url}/api/v1/events/stats?from=2000-01-01T00:00:00Z`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const total = ((await stats.json()) as { total?: number }).total ?? 0;
+    const result = {
+      attacks: ATTACKS,
+      banned: lat.length,
+      p50_ms: Math.round(pct(lat, 50)),
+      p90_ms: Math.round(pct(lat, 90)),
+      p99_ms: Math.round(pct(lat, 99)),
+      max_ms: Math.round(lat[lat.length - 1] ?? Number.NaN),
+      min_ms: Math.round(lat[0] ?? Number.NaN),
+      background_target_per_s: RATE,
+      background_sent_per_s: Math.round(bgSent / bgSeconds),
+      events_stored: total,
+      sample_ban_status: stored,
+      loadavg: [load0, load1].map((x) => Number(x.toFixed(2))),
+    };
+    console.log(JSON.stringify(result));
+    ws.close();
+    atk.end();
+  } finally {
+    if (bgTimer) clearInterval(bgTimer);
+    bg?.destroy();
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
