@@ -39,6 +39,8 @@ if [ "$(psql_pg -c "select 1 from pg_roles where rolname = 'vigil'")" != "1" ]; 
 else
   psql_pg -c "alter role vigil login password 'vigil' createdb" >&2
 fi
+# Test clean-up drops its databases WITH (FORCE), which may have to end a background session.
+psql_pg -c "grant pg_signal_backend to vigil" >&2
 if [ "$(psql_pg -c "select 1 from pg_database where datname = 'vigil_test'")" != "1" ]; then
   psql_pg -c "create database vigil_test owner vigil" >&2
 fi
