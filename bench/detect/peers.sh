@@ -14,7 +14,7 @@ PEERS=${PEERS:-/work/shared/bench-peers}
 WORK=${1:-/tmp/vigil-peers}
 LINES=${LINES:-200000}
 NGINX_LINES=${NGINX_LINES:-30000}
-STEPS=${STEPS:-"crowdsec fail2ban vigil"}
+STEPS=${STEPS:-"crowdsec fail2ban vigil table"}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 
 mkdir -p "$WORK/gen" "$WORK/logs" "$WORK/results"
@@ -38,6 +38,9 @@ for step in $STEPS; do
       ;;
     vigil)
       (cd "$REPO" && npx tsx bench/detect/peers-vigil.ts --logs "$WORK/logs" --out "$WORK/results/vigil")
+      ;;
+    table)
+      (cd "$REPO" && npx tsx bench/detect/peers-table.ts "$WORK") | tee "$WORK/results/table.md"
       ;;
   esac
 done
