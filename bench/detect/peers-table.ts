@@ -84,7 +84,7 @@ if (existsSync(vigilPath)) {
       log: String(v.log).replace(/\.log$/, ""),
       lines: num(v, "lines"),
       wall: num(v, "lines_per_s_wall_median"),
-      cpu: num(v, "lines_per_s_cpu"),
+      cpu: num(v, "lines_per_s_cpu_median"),
       banned: num(v, "banned"),
       attackers: num(v, "attackers_in_log"),
       tp: num(v, "true_positives"),
