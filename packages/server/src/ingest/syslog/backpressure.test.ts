@@ -61,7 +61,9 @@ describe("backpressure from the sink reaches TCP senders", () => {
       host: "127.0.0.1",
       port: 0,
       udp: false,
-      idleTimeoutMs: 150,
+      // Long enough that a loaded CI machine does not close the connection between release and the
+      // next write; the paused wait below is still several idle periods long.
+      idleTimeoutMs: 1_000,
     });
     try {
       const s = await connect("tcp", l.ports.tcp as number);
@@ -72,7 +74,7 @@ describe("backpressure from the sink reaches TCP senders", () => {
       sink.full = true;
       await write(s, "<13>one\n");
       await sink.until("the first line", () => sink.lines.length === 1);
-      await sleep(600);
+      await sleep(3_000);
       expect(closed).toBe(false);
       sink.release();
       await write(s, "<13>two\n");
