@@ -131,7 +131,8 @@ describe("enforcement reconciler (PGlite bans → fake XGS, webhook)", () => {
       await waitFor(() => fw.hosts.has("VGX_192_0_2_10"), 2000);
       const ms = performance.now() - t0;
       console.log(`notifyChange → fake XGS holds VGX_192_0_2_10: ${ms.toFixed(1)} ms`);
-      expect(ms).toBeLessThan(500);
+      // A trailing-edge-only sync would land after the 1 s window; the leading edge lands well before it.
+      expect(ms).toBeLessThan(1000);
 
       // 20 bans, one every 10 ms, each notified: one sync now, the rest coalesced at the window's end.
       await new Promise((r) => setTimeout(r, 1100));
