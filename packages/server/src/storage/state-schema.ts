@@ -1,3 +1,4 @@
+import type { ChannelTables } from "../alerts/channels/channel-tables.js";
 import type { AuthTables } from "../auth/auth-tables.js";
 import type { DetectionTables } from "../detection/scenario-tables.js";
 import type { SourceTables } from "../ingest/sources/source-tables.js";
@@ -30,4 +31,5 @@ export interface StateDatabase
     ResponseTables,
     EnforcementTables,
     BouncerTables,
-    FeedTables {}
+    FeedTables,
+    ChannelTables {}
