@@ -141,7 +141,11 @@ describe("blocklist feeds → Sophos XGS group grp_VGX-CrowdSBlockL (real feeds 
     expect(fw.members(GROUP_TEMPORARY)).toEqual(["VGX_203_0_113_9"]);
     expect(fw.hosts.get("Mail_server")).toMatchObject({ address: "10.0.0.25", groups: ["Admins"] });
     expect(fw.hosts.has("ABCS_host")).toBe(true);
-    await waitFor(async () => (await enf.targets.get(targetId)).status.feed_pending === 0);
+    // Wait for the status of the pass that wrote the feed (an earlier ban-only pass also reads 0 pending).
+    await waitFor(async () => {
+      const st = (await enf.targets.get(targetId)).status;
+      return st.feed_pending === 0 && st.feed_in_sync === 3;
+    });
     expect((await enf.targets.get(targetId)).status).toMatchObject({
       state: "ok",
       in_sync: 1,
