@@ -161,8 +161,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       count++;
     }
     if (lastPeer) sources.noteSeen(lastPeer, count);
-    countBySource(out, metrics);
-    eventWriter.writeNoAck(out.map(eventRow));
+    eventWriter.writeNoAck(out.map(eventRow), countBySource(out, metrics));
     modsecWriter.writeNoAck(modsecOut.map(modsecRow));
     publish(out);
   };
@@ -179,8 +178,11 @@ export function createIngest(deps: IngestDeps): Ingest {
     sink,
     ingestLines,
     async storeEvents(evs, modsec = []) {
-      countBySource(evs, metrics);
-      await Promise.all([eventWriter.write(evs.map(eventRow)), modsecWriter.write(modsec.map(modsecRow))]);
+      const bySource = countBySource(evs, metrics);
+      await Promise.all([
+        eventWriter.write(evs.map(eventRow), bySource),
+        modsecWriter.write(modsec.map(modsecRow)),
+      ]);
       publish(evs);
     },
     get pressured() {
@@ -190,8 +192,11 @@ export function createIngest(deps: IngestDeps): Ingest {
   };
 }
 
-/** Counts a batch per source with one metric update per source, not one per event. */
-function countBySource(evs: readonly Event[], metrics: Metrics): void {
+/**
+ * Counts a batch per source with one metric update per source, not one per event; returns the counts
+ * so the writer can reuse them for the stored metric instead of reading every row again.
+ */
+function countBySource(evs: readonly Event[], metrics: Metrics): Map<string, number> {
   const received = new Map<string, number>();
   const failed = new Map<string, number>();
   for (const e of evs) {
@@ -201,6 +206,7 @@ function countBySource(evs: readonly Event[], metrics: Metrics): void {
   }
   for (const [source, n] of received) metrics.received.inc({ source }, n);
   for (const [source, n] of failed) metrics.failed.inc({ source, reason: "parse_error" }, n);
+  return received;
 }
 
 /** Wires writer callbacks to the per-source metrics. */

@@ -31,7 +31,7 @@ export interface TableWriterOptions {
 interface Chunk {
   body: Buffer;
   rows: number;
-  bySource: Map<string, number>;
+  bySource: ReadonlyMap<string, number>;
   enqueuedAt: number;
   done?: { resolve: () => void; reject: (err: Error) => void };
 }
@@ -62,20 +62,28 @@ export class TableWriter {
 
   constructor(private readonly o: TableWriterOptions) {}
 
-  /** Queue rows; the promise settles when they are stored (use for acknowledged ingest). */
-  write(rows: string[]): Promise<void> {
+  /**
+   * Queue rows; the promise settles when they are stored (use for acknowledged ingest). `bySource`:
+   * the rows' per-source counts when the caller already has them (else `classify` reads every row).
+   */
+  write(rows: string[], bySource?: ReadonlyMap<string, number>): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.push({ ...this.pack(rows), done: { resolve, reject } });
+      this.push({ ...this.pack(rows, bySource), done: { resolve, reject } });
     });
   }
 
   /** Queue rows without waiting (syslog: there is no acknowledgement to give). */
-  writeNoAck(rows: string[]): void {
-    if (rows.length > 0) this.push(this.pack(rows));
+  writeNoAck(rows: string[], bySource?: ReadonlyMap<string, number>): void {
+    if (rows.length > 0) this.push(this.pack(rows, bySource));
   }
 
-  private pack(rows: string[]): Chunk {
+  private pack(rows: string[], bySource: ReadonlyMap<string, number> = this.countRows(rows)): Chunk {
+    const body = Buffer.from(`${rows.join("\n")}\n`);
+    return { body, rows: rows.length, bySource, enqueuedAt: Date.now() };
+  }
+
+  private countRows(rows: readonly string[]): Map<string, number> {
     const bySource = new Map<string, number>();
     if (this.o.classify) {
       for (const r of rows) {
@@ -83,7 +91,7 @@ export class TableWriter {
         bySource.set(k, (bySource.get(k) ?? 0) + 1);
       }
     }
-    return { body: Buffer.from(`${rows.join("\n")}\n`), rows: rows.length, bySource, enqueuedAt: Date.now() };
+    return bySource;
   }
 
   get pressured(): boolean {
@@ -238,14 +246,7 @@ export class TableWriter {
       try {
         await this.insert(Buffer.from(`${half.join("\n")}\n`));
         this.stats.stored += half.length;
-        const bySource = new Map<string, number>();
-        if (this.o.classify) {
-          for (const r of half) {
-            const k = this.o.classify(r);
-            bySource.set(k, (bySource.get(k) ?? 0) + 1);
-          }
-        }
-        this.o.onStored?.(bySource);
+        this.o.onStored?.(this.countRows(half));
       } catch (e) {
         if (isDataError(e)) await this.bisect(half, e as Error);
         else throw e;

@@ -2,28 +2,18 @@
  * Shapes of the "Detect and ban" API (bans, whitelist, geo, scenarios, enforcement, bouncers, feeds),
  * as the server's contracts in packages/server/src/response/types.ts and detection/types.ts define them.
  */
-export type BanStatus = "active" | "expired" | "permanent" | "conditional" | "pending_approval";
-export type GeoZone = "authorized" | "hostile" | "neutral";
-export type WhitelistType = "hard" | "soft" | "monitor";
+// The ban, whitelist and geo-zone shapes are the server's own contract types, not copies.
+import type {
+  Ban,
+  BanStatus,
+  GeoZone,
+  GeoZoneConfig,
+  PendingBan,
+  WhitelistEntry,
+  WhitelistType,
+} from "../../../server/src/response/types.js";
 
-export interface Ban {
-  ip: string;
-  status: BanStatus;
-  ban_count: number;
-  current_tier: number;
-  first_ban: string;
-  last_ban: string;
-  expires_at: string | null;
-  reason: string;
-  source: string;
-  trigger_rule: string;
-  site: string;
-  country: string;
-  geo_zone: GeoZone;
-  threat_score_at_ban: number;
-  immune_until: string | null;
-  created_by: string;
-}
+export type { Ban, BanStatus, GeoZone, GeoZoneConfig, PendingBan, WhitelistEntry, WhitelistType };
 
 export type BanAction = "ban" | "unban" | "escalate" | "expire" | "approve" | "reject" | "pending";
 
@@ -44,28 +34,6 @@ export interface BanDetail {
   history: BanHistoryEntry[];
 }
 
-export interface PendingBan {
-  id: string;
-  ip: string;
-  country: string;
-  geo_zone: GeoZone;
-  threat_score: number;
-  threat_sources: string[];
-  event_count: number;
-  first_event: string;
-  last_event: string;
-  trigger_rule: string;
-  reason: string;
-  status: "pending" | "approved" | "rejected" | "expired";
-  pending_type: "country_policy" | "false_positive";
-  fp_rule_id: string;
-  fp_uri: string;
-  fp_hostname: string;
-  created_at: string;
-  reviewed_by: string | null;
-  reviewed_at: string | null;
-}
-
 export interface KeyCount {
   key: string;
   count: number;
@@ -78,29 +46,6 @@ export interface BanStats {
   expired_24h: number;
   by_tier: Array<{ tier: number; count: number }>;
   by_country: KeyCount[];
-}
-
-export interface WhitelistEntry {
-  id: string;
-  ip: string;
-  type: WhitelistType;
-  reason: string;
-  description: string;
-  score_modifier: number;
-  alert_only: boolean;
-  expires_at: string | null;
-  tags: string[];
-  is_active: boolean;
-}
-
-export interface GeoZoneConfig {
-  enabled: boolean;
-  authorized_countries: string[];
-  hostile_countries: string[];
-  default_policy: GeoZone;
-  waf_threshold_hzone: number;
-  waf_threshold_zone: number;
-  threat_score_threshold: number;
 }
 
 export interface GeoBlockRule {
