@@ -200,6 +200,8 @@ describe("blocklist feeds → Sophos XGS group grp_VGX-CrowdSBlockL (real feeds 
     expect(fw.hosts.has("VGX_203_0_113_88")).toBe(true);
     broken = false;
     await waitFor(() => fw.members(FEED_GROUP).join() === "CS_198_51_100_3", 10_000); // the retry
+    // The firewall holds the host a moment before the pass records its status: wait for that record.
+    await waitFor(async () => (await enf.targets.get(targetId)).status.feed_error === null, 10_000);
     expect((await enf.targets.get(targetId)).status).toMatchObject({
       state: "ok",
       feed_error: null,
