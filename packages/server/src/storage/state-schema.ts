@@ -1,3 +1,4 @@
+import type { AlertTables } from "../alerts/alert-tables.js";
 import type { ChannelTables } from "../alerts/channels/channel-tables.js";
 import type { AuthTables } from "../auth/auth-tables.js";
 import type { DetectionTables } from "../detection/scenario-tables.js";
@@ -32,4 +33,5 @@ export interface StateDatabase
     EnforcementTables,
     BouncerTables,
     FeedTables,
-    ChannelTables {}
+    ChannelTables,
+    AlertTables {}

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 import type { DefaultedTimestamp } from "../../auth/auth-tables.js";
-import type { ChannelType } from "./types.js";
+import type { ChannelType, Severity } from "./types.js";
 
 /** Kysely view of the tables created by migration 0008-channels. */
 export interface NotificationChannelsTable {
@@ -10,6 +10,8 @@ export interface NotificationChannelsTable {
   enabled: ColumnType<boolean, boolean | undefined, boolean>;
   /** jsonb; secrets (SMTP password, webhook secret) sealed with the server's secret box. */
   config: ColumnType<Record<string, unknown>, string, string>;
+  /** Alerts without channels of their own at or above this severity come here (0009-alerts). */
+  min_severity: ColumnType<Severity | null, Severity | null | undefined, Severity | null>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }

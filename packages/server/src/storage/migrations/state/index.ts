@@ -7,6 +7,7 @@ import * as enforcement from "./0005-enforcement.js";
 import * as bouncers from "./0006-bouncers.js";
 import * as feeds from "./0007-feeds.js";
 import * as channels from "./0008-channels.js";
+import * as alerts from "./0009-alerts.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -21,4 +22,5 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0006-bouncers": bouncers,
   "0007-feeds": feeds,
   "0008-channels": channels,
+  "0009-alerts": alerts,
 };
