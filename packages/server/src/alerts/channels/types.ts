@@ -51,3 +51,34 @@ export interface SendResult {
   error?: string;
   attempts: number;
 }
+
+/** POST/PUT /api/v1/channels body. On PUT, a secret field left out keeps the stored secret. */
+export interface ChannelInput {
+  name: string;
+  type: ChannelType;
+  enabled?: boolean;
+  /** Alerts without channels of their own (scenarios, pending bans, system) at or above this come here. */
+  min_severity?: Severity | null;
+  config: Record<string, unknown>;
+}
+
+/**
+ * A channel as the API returns it. Secret fields (email `password`, webhook `secret`, Slack `url`,
+ * which carries its own token) are never returned: they are left out of `config` and named in
+ * `secrets_set`.
+ */
+export interface ChannelView {
+  id: string;
+  name: string;
+  type: ChannelType;
+  enabled: boolean;
+  min_severity: Severity | null;
+  config: Record<string, unknown>;
+  secrets_set: string[];
+  last_delivery: { at: string; ok: boolean; error: string | null } | null;
+  failures_24h: number;
+  /** Notifications held back by this channel's rate limit since the server started. */
+  suppressed: number;
+  created_at: string;
+  updated_at: string;
+}
