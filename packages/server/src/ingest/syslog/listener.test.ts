@@ -221,7 +221,9 @@ describe("syslog listener options", () => {
     s.on("error", () => {});
     await write(s, "<13>no newline yet");
     await sink.until("the server to read it", () => (l.counters()[0]?.bytes ?? 0) > 0);
+    expect(l.counters()[0]?.up).toBe(true);
     await l.close();
+    expect(l.counters()[0]?.up).toBe(false); // what the system alert "listener down" reads
     expect(sink.raws()).toEqual(["<13>no newline yet"]);
     await expect(connect("tcp", l.ports.tcp as number)).rejects.toThrow(/ECONNREFUSED/);
   });

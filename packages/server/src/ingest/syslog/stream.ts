@@ -134,6 +134,10 @@ export async function startStreamListener(o: StreamListenerOptions): Promise<Str
     });
   });
   counters.port = port;
+  counters.up = true;
+  server.on("close", () => {
+    counters.up = false;
+  });
 
   return {
     port,

@@ -41,6 +41,8 @@ export interface ListenerCounters {
   invalidUtf8: number;
   /** Bytes dropped after a frame was cut at the limit. */
   discardedBytes: number;
+  /** Bound and serving; false before binding and if the socket closed without being asked to. */
+  up: boolean;
 }
 
 /** The subset of a pino logger the listeners use; errors from the network are debug noise, not incidents. */
@@ -63,6 +65,7 @@ export function newCounters(name: string, transport: SyslogTransport): ListenerC
     connections: 0,
     invalidUtf8: 0,
     discardedBytes: 0,
+    up: false,
   };
 }
 

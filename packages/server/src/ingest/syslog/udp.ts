@@ -69,6 +69,10 @@ export async function startUdpListener(o: UdpListenerOptions): Promise<UdpListen
     log.debug({ err }, "syslog UDP receive buffer size not applied");
   }
   counters.port = port;
+  counters.up = true;
+  socket.on("close", () => {
+    counters.up = false;
+  });
 
   return {
     port,
