@@ -1,10 +1,14 @@
 /**
  * Remove secrets from what the audit log keeps of a request: any property whose name is, or ends in,
- * password, token, key, secret or api_key (so `new_password`, `session_token`, `api_key`…), at any depth.
+ * password, token, key, secret or api_key (so `new_password`, `session_token`, `api_key`…), at any depth,
+ * and any value that is a credential by itself (a Slack webhook URL).
  */
 const SECRET_NAME = /(^|[_-])(password|passwd|token|key|secret|api_key|apikey)$/i;
 
 export const REDACTED = "[redacted]";
+
+/** URLs that are themselves credentials (a Slack incoming webhook's path is its token). */
+const SECRET_URL = /^https:\/\/hooks\.slack(-gov)?\.com\//i;
 
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8) return REDACTED;
@@ -16,6 +20,7 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
     }
     return out;
   }
+  if (typeof value === "string" && SECRET_URL.test(value)) return REDACTED;
   if (typeof value === "string" && value.length > 2000) return `${value.slice(0, 2000)}…`;
   return value;
 }
