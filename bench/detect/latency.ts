@@ -9,82 +9,26 @@
  *
  *   npx tsx bench/detect/latency.ts [--attacks 250] [--rate 20000] [--every-ms 100]
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { connect, type Socket } from "node:net";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg } from "node:os";
 import WebSocket from "ws";
-import { freePort, REPO_ROOT } from "../../e2e/support/server-process.js";
+import {
+  arg,
+  syslogHeader as header,
+  openTcp as open,
+  percentile as pct,
+  startBenchServer,
+} from "../support/bench-server.js";
 
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
-};
 const ATTACKS = Number(arg("attacks", "250"));
 const RATE = Number(arg("rate", "20000"));
 const EVERY_MS = Number(arg("every-ms", "100"));
-const PASSWORD = "bench-admin-password";
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** RFC 3164 header in UTC (the server's default sender zone). */
-function header(pri: number, host: string, app: string): string {
-  const d = new Date();
-  const p2 = (n: number) => String(n).padStart(2, "0");
-  const day = String(d.getUTCDate()).padStart(2, " ");
-  return `<${pri}>${MONTHS[d.getUTCMonth()]} ${day} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${host} ${app}:`;
-}
-
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: "127.0.0.1", port });
-    s.setNoDelay(true);
-    s.once("connect", () => resolve(s));
-    s.once("error", reject);
-  });
-}
-
-const pct = (xs: number[], p: number) =>
-  xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] as number;
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), "vigil-bench-detect-"));
-  const httpPort = await freePort();
-  const syslogPort = await freePort();
-  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      VIGIL_DATA_DIR: dataDir,
-      VIGIL_HTTP_PORT: String(httpPort),
-      VIGIL_HTTP_HOST: "127.0.0.1",
-      VIGIL_SYSLOG_PORT: String(syslogPort),
-      VIGIL_SYSLOG_HOST: "127.0.0.1",
-      VIGIL_ADMIN_PASSWORD: PASSWORD,
-      VIGIL_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const url = `http://127.0.0.1:${httpPort}`;
-  let bg: Socket | null = null;
+  const vigil = await startBenchServer("detect");
+  const { url, httpPort, syslogPort, token } = vigil;
+  let bg: Awaited<ReturnType<typeof open>> | null = null;
   let bgTimer: NodeJS.Timeout | null = null;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${url}/health`)).ok) break;
-      } catch {
-        // starting
-      }
-      if (i > 600) throw new Error("server did not start");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const login = await fetch(`${url}/api/v1/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: PASSWORD }),
-    });
-    const { token } = (await login.json()) as { token: string };
-
     const banAt = new Map<string, number>();
     const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/api/v1/ws?token=${encodeURIComponent(token)}`);
     await new Promise<void>((resolve, reject) => {
@@ -168,9 +112,7 @@ async function main() {
   } finally {
     if (bgTimer) clearInterval(bgTimer);
     bg?.destroy();
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await vigil.stop();
   }
 }
 

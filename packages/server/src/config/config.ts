@@ -35,6 +35,8 @@ export interface VigilConfig {
   secretKey: string | null;
   /** Outgoing webhooks may reach these private hosts or CIDRs (comma-separated). */
   webhookAllowlist: string[];
+  /** Notifications per channel per minute; more are suppressed and counted (a storm guard). */
+  alertChannelRatePerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -234,6 +236,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
       .split(",")
       .map((x) => x.trim())
       .filter(Boolean),
+    alertChannelRatePerMinute: r.int(
+      S("VIGIL_ALERT_CHANNEL_RATE_PER_MINUTE", "alerts.channel_rate_per_minute"),
+      20,
+      1,
+      100_000,
+    ),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
