@@ -27,6 +27,15 @@ export function alertFromDetection(d: Detection): NewAlert {
   };
 }
 
+/**
+ * A ban-type detection the ban policy turned into an alert (soft whitelist with alert only, a
+ * geoblocking allow rule, a low reputation when threat validation was asked): someone should know.
+ */
+export function alertFromPolicy(d: Detection, reason: string): NewAlert {
+  const a = alertFromDetection(d);
+  return { ...a, title: `${a.title} — not banned: ${reason}`, details: { ...a.details, policy: reason } };
+}
+
 export function alertFromPendingBan(p: PendingBan): NewAlert {
   const why =
     p.pending_type === "false_positive"
