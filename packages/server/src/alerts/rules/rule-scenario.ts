@@ -1,0 +1,57 @@
+import { parseDuration } from "../../detection/duration.js";
+import type { Filter, Scenario } from "../../detection/types.js";
+import type { AlertRule } from "../types.js";
+
+/**
+ * An alert rule as a detection Scenario, so rules run on the same engine (same filter language, same
+ * windows, same fire-once latch) as the scenarios that ban. The site scope joins the rule's own filter
+ * under `all`, leaving the filter the operator wrote untouched.
+ */
+export const RULE_SCENARIO_PREFIX = "rule-";
+
+export type RuleLike = Pick<
+  AlertRule,
+  "name" | "description" | "enabled" | "sites" | "severity" | "detection"
+>;
+
+export function ruleFilter(rule: Pick<AlertRule, "sites" | "detection">): Filter {
+  if (rule.sites.length === 0) return rule.detection.filter;
+  return { all: [rule.detection.filter, { site: { in: rule.sites } }] };
+}
+
+export function ruleScenario(rule: RuleLike & { id: string }): Scenario {
+  return {
+    name: `${RULE_SCENARIO_PREFIX}${rule.id}`,
+    description: rule.description,
+    enabled: rule.enabled,
+    severity: rule.severity,
+    labels: [],
+    detection: {
+      source: "events",
+      filter: ruleFilter(rule),
+      threshold: rule.detection.threshold,
+      windowMs: parseDuration(rule.detection.window) ?? 60_000,
+      group_by: rule.detection.group_by,
+      ...(rule.detection.distinct ? { distinct: rule.detection.distinct } : {}),
+    },
+    action: { type: "alert", validate_threat: false },
+    origin: "alert-rule",
+  };
+}
+
+/** The rule id of a scenario built by ruleScenario, or null. */
+export function ruleIdOf(scenarioName: string): string | null {
+  return scenarioName.startsWith(RULE_SCENARIO_PREFIX)
+    ? scenarioName.slice(RULE_SCENARIO_PREFIX.length)
+    : null;
+}
+
+/** "Firewall drop surge: 212 events for site paris in 1m" — the alert's title. */
+export function firingTitle(
+  rule: Pick<AlertRule, "name" | "detection">,
+  groupValue: string,
+  count: number,
+): string {
+  const what = rule.detection.distinct ? `distinct ${rule.detection.distinct} values` : "events";
+  return `${rule.name}: ${count} ${what} for ${rule.detection.group_by} ${groupValue} in ${rule.detection.window}`;
+}
