@@ -1,7 +1,10 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
+import type { Kysely } from "kysely";
+import { triageFor } from "../alerts/triage/triage-repo.js";
 import { BadParameterError, shown } from "../query/bad-parameter.js";
 import { type EventFilter, parseEventFilter } from "../query/event-filter.js";
 import type { EventStore } from "../storage/event-store.js";
+import type { StateDatabase } from "../storage/state-schema.js";
 import { createEventRepository, TOP_DIMENSIONS, type TopDimension } from "./event-repository.js";
 import {
   EventDetailSchema,
@@ -21,6 +24,8 @@ export interface EventRoutesDeps {
   eventStore: EventStore;
   /** The clock for the default time range (tests pin it). */
   now?: () => number;
+  /** The state store: with it, each event carries its triage (status, assignee) or null. */
+  db?: Kysely<StateDatabase>;
 }
 
 const TAGS = ["events"];
@@ -30,8 +35,18 @@ const bad = { 400: ProblemBody };
  * `GET /api/v1/events` and its views (detail, stats, timeline, top, geo). Every route reads the
  * same filter from the query string; a site-bound API key sees only its site whatever it asks.
  */
-export function eventRoutes({ eventStore, now = Date.now }: EventRoutesDeps): FastifyPluginAsyncTypebox {
+export function eventRoutes({ eventStore, now = Date.now, db }: EventRoutesDeps): FastifyPluginAsyncTypebox {
   const repo = createEventRepository(eventStore);
+
+  /** One parameterised `where event_id in (…)` per page. */
+  async function withTriage<E extends { event_id: string }>(events: E[]): Promise<E[]> {
+    if (!db) return events;
+    const triage = await triageFor(
+      db,
+      events.map((e) => e.event_id),
+    );
+    return events.map((e) => ({ ...e, triage: triage.get(e.event_id) ?? null }));
+  }
 
   return async (app) => {
     const filterOf = (
@@ -58,7 +73,8 @@ export function eventRoutes({ eventStore, now = Date.now }: EventRoutesDeps): Fa
         withBadParameters(reply, async () => {
           const filter = filterOf(request.query, request);
           const limit = parseBoundedInt(request.query.limit, "limit", 1, 1000, 100);
-          return repo.list(filter, limit, request.query.cursor ?? null);
+          const page = await repo.list(filter, limit, request.query.cursor ?? null);
+          return { ...page, items: await withTriage(page.items) };
         }),
     );
 
@@ -142,7 +158,9 @@ export function eventRoutes({ eventStore, now = Date.now }: EventRoutesDeps): Fa
       },
       async (request, reply) => {
         const found = await repo.get(request.params.id, scopeSiteOf(request));
-        return found ?? notFound(reply, `No event with id ${shown(request.params.id)}`);
+        if (!found) return notFound(reply, `No event with id ${shown(request.params.id)}`);
+        const [event] = await withTriage([found.event]);
+        return { ...found, event: event ?? found.event };
       },
     );
   };

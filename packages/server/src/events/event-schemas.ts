@@ -86,6 +86,16 @@ export const EventSchema = Type.Object(
     sophos_id: str,
     device_serial: str,
     parse_error: str,
+    // Present when the events API runs with the state store: the analysts' triage of this event.
+    triage: Type.Optional(
+      Type.Union([
+        Type.Object({
+          status: Type.String({ enum: ["new", "investigating", "resolved"] }),
+          assigned_to: Type.Union([str, Type.Null()]),
+        }),
+        Type.Null(),
+      ]),
+    ),
   },
   { title: "Event" },
 );
