@@ -2,10 +2,14 @@ import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
+import { AlertDetailPage } from "./alerts/alert-detail-page.js";
+import { AlertsPage } from "./alerts/alerts-page.js";
+import { AlertRulesPage } from "./alerts/rules/rules-page.js";
 import { ApiError } from "./api/problem.js";
 import { AuthProvider, useAuth } from "./auth/auth-context.js";
 import { LoginPage } from "./auth/login-page.js";
 import { BansPage } from "./bans/bans-page.js";
+import { ChannelsPage } from "./channels/channels-page.js";
 import { DashboardPage } from "./dashboard/dashboard-page.js";
 import { EnforcementPage } from "./enforcement/enforcement-page.js";
 import { EventsPage } from "./events/events-page.js";
@@ -57,6 +61,10 @@ export function App() {
               <Route element={<RequireUser />}>
                 <Route index element={<DashboardPage />} />
                 <Route path="events" element={<EventsPage />} />
+                <Route path="alerts" element={<AlertsPage />} />
+                <Route path="alerts/:id" element={<AlertDetailPage />} />
+                <Route path="alert-rules" element={<AlertRulesPage />} />
+                <Route path="channels" element={<ChannelsPage />} />
                 <Route path="bans" element={<BansPage />} />
                 <Route path="scenarios" element={<ScenariosPage />} />
                 <Route path="whitelist" element={<WhitelistPage />} />

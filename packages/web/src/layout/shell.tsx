@@ -1,5 +1,7 @@
 import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Tooltip } from "@mantine/core";
 import { Outlet, NavLink as RouterLink, useLocation } from "react-router";
+import { AlertToasts } from "../alerts/alert-toasts.js";
+import { OpenAlertsBadge } from "../alerts/open-alerts-badge.js";
 import { useAuth } from "../auth/auth-context.js";
 import { Logo } from "../components/logo.js";
 import { useLive } from "../live/live-context.js";
@@ -8,8 +10,11 @@ import type { LiveStatus } from "../live/live-socket.js";
 const NAV = [
   { to: "/", label: "Dashboard", testId: "nav-dashboard", exact: true },
   { to: "/events", label: "Events", testId: "nav-events", exact: false },
+  { to: "/alerts", label: "Alerts", testId: "nav-alerts", exact: false },
   { to: "/bans", label: "Bans", testId: "nav-bans", exact: false },
   { to: "/scenarios", label: "Scenarios", testId: "nav-scenarios", exact: false },
+  { to: "/alert-rules", label: "Alert rules", testId: "nav-alert-rules", exact: false },
+  { to: "/channels", label: "Channels", testId: "nav-channels", exact: false },
   { to: "/whitelist", label: "Whitelist", testId: "nav-whitelist", exact: false },
   { to: "/geo", label: "Geo zones", testId: "nav-geo", exact: false },
   { to: "/enforcement", label: "Enforcement", testId: "nav-enforcement", exact: false },
@@ -86,6 +91,7 @@ export function Shell() {
                 label={item.label}
                 active={active}
                 variant="filled"
+                rightSection={item.to === "/alerts" ? <OpenAlertsBadge /> : undefined}
                 data-testid={item.testId}
               />
             );
@@ -94,6 +100,7 @@ export function Shell() {
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />
+        <AlertToasts />
       </AppShell.Main>
     </AppShell>
   );
