@@ -1,7 +1,7 @@
 import { Button, Center, Group, Stack, Text, Title } from "@mantine/core";
 import { useMemo } from "react";
 import { useSearchParams } from "react-router";
-import { Empty, ErrorNote, Loading } from "../components/query-state.js";
+import { ErrorNote, Loading } from "../components/query-state.js";
 import { formatCount } from "../format.js";
 import { SEVERITY_COLOR, SEVERITY_ORDER } from "../severity.js";
 import { AlertFilterBar } from "./alert-filter-bar.js";
@@ -66,11 +66,12 @@ export function AlertsPage() {
         <Loading h={240} />
       ) : pages.error && alerts.length === 0 ? (
         <ErrorNote error={pages.error} onRetry={() => void pages.refetch()} />
-      ) : alerts.length === 0 ? (
-        <Empty h={200}>No alerts match these filters. New alerts appear here as they are raised.</Empty>
       ) : (
         <>
-          <AlertsTable alerts={alerts} />
+          <AlertsTable
+            alerts={alerts}
+            empty="No alerts match these filters. New alerts appear here as they are raised."
+          />
           <Center>
             {pages.hasNextPage ? (
               <Button

@@ -9,7 +9,7 @@ import { AlertStateBadge } from "./alert-state-badge.js";
 import type { Alert } from "./alert-types.js";
 
 /** The Alerts list; a row opens the alert's own page (/alerts/:id), the URL notifications link to. */
-export function AlertsTable({ alerts }: { alerts: Alert[] }) {
+export function AlertsTable({ alerts, empty }: { alerts: Alert[]; empty: string }) {
   const navigate = useNavigate();
   const now = useNow(10_000);
   return (
@@ -40,6 +40,13 @@ export function AlertsTable({ alerts }: { alerts: Alert[] }) {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
+          {alerts.length === 0 && (
+            <Table.Tr data-testid="empty-state">
+              <Table.Td colSpan={9} ta="center" c="dimmed" py="xl">
+                {empty}
+              </Table.Td>
+            </Table.Tr>
+          )}
           {alerts.map((a) => (
             <Table.Tr
               key={a.id}

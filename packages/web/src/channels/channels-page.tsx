@@ -74,8 +74,6 @@ export function ChannelsPage() {
         <Loading />
       ) : channels.error ? (
         <ErrorNote error={channels.error} onRetry={() => void channels.refetch()} />
-      ) : channels.data.length === 0 ? (
-        <Empty>No channels yet. Add one, then pick it in an alert rule.</Empty>
       ) : (
         <Table striped highlightOnHover fz="xs" verticalSpacing={4} data-testid="channels-table">
           <Table.Thead>
@@ -91,6 +89,13 @@ export function ChannelsPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
+            {channels.data.length === 0 && (
+              <Table.Tr data-testid="empty-state">
+                <Table.Td colSpan={8} ta="center" c="dimmed" py="lg">
+                  No channels yet. Add one, then pick it in an alert rule.
+                </Table.Td>
+              </Table.Tr>
+            )}
             {channels.data.map((c) => (
               <Table.Tr
                 key={c.id}

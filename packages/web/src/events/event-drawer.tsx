@@ -20,6 +20,7 @@ import { ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatTime } from "../format.js";
 import { eventFieldGroups } from "./event-fields.js";
+import { TriageControls } from "./triage-controls.js";
 
 interface EventDrawerProps {
   eventId: string | null;
@@ -107,6 +108,8 @@ export function EventDrawer({ eventId, initial, onClose }: EventDrawerProps) {
               </Text>
             </Group>
             {event.message && <Text>{event.message}</Text>}
+            {/* Triage needs the stored event: one still on its way from the live feed cannot be triaged yet. */}
+            {detail.data && <TriageControls event={detail.data.event} />}
             {eventFieldGroups(event).map((group) => (
               <Stack key={group.title} gap={4}>
                 <Text size="xs" tt="uppercase" c="dimmed" fw={700}>

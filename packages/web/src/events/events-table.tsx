@@ -3,6 +3,7 @@ import type { ApiEvent } from "../api/types.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { countryName, formatEndpoint, formatTime } from "../format.js";
 import { severityHex } from "../severity.js";
+import { TriageBadge } from "./triage-controls.js";
 
 /** The explorer's dense table; fixed layout so long messages truncate instead of widening the page. */
 export function EventsTable({ events, onOpen }: { events: ApiEvent[]; onOpen: (event: ApiEvent) => void }) {
@@ -12,7 +13,7 @@ export function EventsTable({ events, onOpen }: { events: ApiEvent[]; onOpen: (e
         highlightOnHover
         stickyHeader
         striped
-        miw={1180}
+        miw={1290}
         style={{ tableLayout: "fixed" }}
         data-testid="events-table"
       >
@@ -27,6 +28,7 @@ export function EventsTable({ events, onOpen }: { events: ApiEvent[]; onOpen: (e
             <Table.Th w={56}>Ctry</Table.Th>
             <Table.Th w={90}>Rule</Table.Th>
             <Table.Th>Message</Table.Th>
+            <Table.Th w={110}>Triage</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -72,6 +74,9 @@ export function EventsTable({ events, onOpen }: { events: ApiEvent[]; onOpen: (e
                     )}
                   </Text>
                 </Tooltip>
+              </Table.Td>
+              <Table.Td className="truncate">
+                <TriageBadge event={e} />
               </Table.Td>
             </Table.Tr>
           ))}

@@ -2,7 +2,7 @@ import { Badge, Button, Group, Stack, Switch, Table, Text, Title, Tooltip } from
 import { useState } from "react";
 import { useAuth } from "../../auth/auth-context.js";
 import { useChannels } from "../../channels/channel-queries.js";
-import { Empty, ErrorNote, Loading } from "../../components/query-state.js";
+import { ErrorNote, Loading } from "../../components/query-state.js";
 import { SeverityBadge } from "../../components/severity-badge.js";
 import { formatCount, formatTime } from "../../format.js";
 import type { AlertRule } from "../alert-types.js";
@@ -49,8 +49,6 @@ export function AlertRulesPage() {
         <Loading />
       ) : rules.error ? (
         <ErrorNote error={rules.error} onRetry={() => void rules.refetch()} />
-      ) : rules.data.length === 0 ? (
-        <Empty>No alert rules yet.</Empty>
       ) : (
         <Table striped highlightOnHover fz="xs" verticalSpacing={4} data-testid="rules-table">
           <Table.Thead>
@@ -67,6 +65,13 @@ export function AlertRulesPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
+            {rules.data.length === 0 && (
+              <Table.Tr data-testid="empty-state">
+                <Table.Td colSpan={9} ta="center" c="dimmed" py="lg">
+                  No alert rules yet.
+                </Table.Td>
+              </Table.Tr>
+            )}
             {rules.data.map((r) => (
               <Table.Tr
                 key={r.id}
