@@ -11,7 +11,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function loadKnownRefs(db: Kysely<StateDatabase>, input: unknown): Promise<KnownRefs> {
   const refs = referencesOf(input);
-  const ids = [...new Set(refs.channels.filter((id) => UUID.test(id)))];
+  const ids = [...new Set(refs.channels.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
   const names = [...new Set(refs.users)];
   const channels =
     ids.length === 0

@@ -158,10 +158,12 @@ function stringList(
   return out;
 }
 
+/** Channel ids are UUIDs, which PostgreSQL hands back in lower case. */
 function channelList(value: unknown, field: string, known: KnownRefs, bad: Bad): string[] {
-  return stringList(value, field, bad, (id, f) => {
-    if (!known.channels.has(id)) bad(f, `no channel with id ${JSON.stringify(id)}`);
+  const ids = stringList(value, field, bad, (id, f) => {
+    if (!known.channels.has(id.toLowerCase())) bad(f, `no channel with id ${JSON.stringify(id)}`);
   });
+  return ids.map((id) => id.toLowerCase());
 }
 
 function validateDetection(value: unknown, bad: Bad): RuleDefinition["detection"] | null {
