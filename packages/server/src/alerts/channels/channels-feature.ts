@@ -22,7 +22,7 @@ export interface ChannelsOptions {
   perChannelPerMinute?: number;
   /** Sender override (tests); default sendNotification with VIGIL_WEBHOOK_ALLOWLIST. */
   send?: SendFn;
-  /** Private destinations permitted at save time; default VIGIL_WEBHOOK_ALLOWLIST. */
+  /** Private destinations permitted, at save and at send time; default VIGIL_WEBHOOK_ALLOWLIST. */
   allow?: Allowlist;
 }
 
@@ -41,6 +41,7 @@ export function createChannels(opts: ChannelsOptions): Channels {
     log: opts.log,
     ...(opts.perChannelPerMinute !== undefined ? { perChannelPerMinute: opts.perChannelPerMinute } : {}),
     ...(opts.send ? { send: opts.send } : {}),
+    ...(opts.allow ? { allow: opts.allow } : {}),
   });
   const store = createChannelStore({
     db: opts.db,

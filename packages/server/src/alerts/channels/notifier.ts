@@ -4,6 +4,7 @@ import type { SecretBox } from "../../response/enforcement/secret-box.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
 import type { Alert } from "../types.js";
 import { createChannelStore, type StoredChannel } from "./channel-store.js";
+import type { Allowlist } from "./outbound-guard.js";
 import { sendNotification } from "./send.js";
 import type { Channel, Notification, SendResult, Severity } from "./types.js";
 
@@ -45,6 +46,8 @@ export interface NotifierOptions {
   consoleUrl: string;
   log: NotifierLog;
   perChannelPerMinute?: number;
+  /** Private destinations permitted (default `VIGIL_WEBHOOK_ALLOWLIST`); used by the default sender. */
+  allow?: Allowlist;
   send?: SendFn;
   /** Clock for the token buckets (tests). */
   now?: () => number;
@@ -125,7 +128,8 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function createNotifier(opts: NotifierOptions): ChannelNotifier {
   const store = createChannelStore({ db: opts.db, secretBox: opts.secretBox });
-  const send: SendFn = opts.send ?? ((c, n) => sendNotification(c, n));
+  const allow = opts.allow;
+  const send: SendFn = opts.send ?? ((c, n) => sendNotification(c, n, allow ? { allow } : {}));
   const take = createLimiter(opts.perChannelPerMinute ?? 20, opts.now ?? Date.now);
   const suppressed = new Map<string, number>();
 
