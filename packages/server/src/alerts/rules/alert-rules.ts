@@ -55,7 +55,7 @@ export interface AlertRules {
 export async function createAlertRules(o: CreateAlertRulesOptions): Promise<AlertRules> {
   const store = createRuleStore({ db: o.db });
   if (o.installDefaults !== false) {
-    const inserted = await installDefaultRules(o.db, store);
+    const inserted = await installDefaultRules(o.db, store, o.log);
     if (inserted.length > 0) o.log.info({ rules: inserted }, "default alert rules installed");
   }
   const engine = createRuleEngine({

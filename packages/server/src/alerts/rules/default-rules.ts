@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { StateDatabase } from "../../storage/state-schema.js";
 import type { AlertRuleInput } from "../types.js";
-import type { RuleStore } from "./rule-store.js";
+import { type RuleStore, RuleStoreError } from "./rule-store.js";
 import { validateRule } from "./rule-validation.js";
 
 /**
@@ -71,23 +71,38 @@ async function marked(db: Kysely<StateDatabase>): Promise<boolean> {
   return rows[0]?.comment === DEFAULTS_MARKER;
 }
 
-/** Installs the defaults unless they were installed before; returns the names inserted. */
-export async function installDefaultRules(db: Kysely<StateDatabase>, store: RuleStore): Promise<string[]> {
+/**
+ * Installs the defaults unless they were installed before; returns the names inserted. Should the
+ * marker not be writable (a database role that does not own the table), builtin rows still present
+ * count as "installed", and the failure is logged, not fatal.
+ */
+export async function installDefaultRules(
+  db: Kysely<StateDatabase>,
+  store: RuleStore,
+  log?: { warn(obj: object, msg: string): void },
+): Promise<string[]> {
   if (await marked(db)) return [];
-  const existing = new Set((await store.list()).map((r) => r.name));
+  const existing = await store.list();
   const inserted: string[] = [];
-  for (const input of DEFAULT_RULES) {
-    if (existing.has(input.name)) continue;
-    const checked = validateRule(input, { channels: new Set(), users: new Set() });
-    if (!checked.ok) throw new Error(`default rule '${input.name}': ${JSON.stringify(checked.problems)}`);
-    try {
-      await store.create(checked.rule, { builtin: true });
-      inserted.push(input.name);
-    } catch (err) {
-      // Another node inserted it a moment ago: the same outcome.
-      if ((err as { status?: unknown }).status !== 409) throw err;
+  if (!existing.some((r) => r.builtin)) {
+    const names = new Set(existing.map((r) => r.name));
+    for (const input of DEFAULT_RULES) {
+      if (names.has(input.name)) continue;
+      const checked = validateRule(input, { channels: new Set(), users: new Set() });
+      if (!checked.ok) throw new Error(`default rule '${input.name}': ${JSON.stringify(checked.problems)}`);
+      try {
+        await store.create(checked.rule, { builtin: true });
+        inserted.push(input.name);
+      } catch (err) {
+        // Another node inserted it a moment ago: the same outcome.
+        if (!(err instanceof RuleStoreError && err.status === 409)) throw err;
+      }
     }
   }
-  await sql`comment on table alert_rules is ${sql.lit(DEFAULTS_MARKER)}`.execute(db);
+  try {
+    await sql`comment on table alert_rules is ${sql.lit(DEFAULTS_MARKER)}`.execute(db);
+  } catch (err) {
+    log?.warn({ err }, "default alert rules installed, but their marker was not written");
+  }
   return inserted;
 }
