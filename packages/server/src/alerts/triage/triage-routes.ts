@@ -47,7 +47,7 @@ export const triageRoutes =
                 }),
               ),
             },
-            { additionalProperties: false, minProperties: 1 },
+            { additionalProperties: false },
           ),
           response: { 200: TriageSchema, ...problemResponses(400, 404) },
         },
