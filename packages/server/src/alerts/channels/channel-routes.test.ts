@@ -284,4 +284,16 @@ describe("channel routes", () => {
     ).json() as { items: unknown[] };
     expect(items.items).toHaveLength(1);
   });
+
+  it("documents every channel route in the OpenAPI document under the channels tag", async () => {
+    const res = await t.app.inject({ url: "/api/docs/json" });
+    const doc = res.json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    for (const [path, methods] of [
+      ["/api/v1/channels", ["get", "post"]],
+      ["/api/v1/channels/{id}", ["get", "put", "delete"]],
+      ["/api/v1/channels/{id}/test", ["post"]],
+      ["/api/v1/channels/{id}/deliveries", ["get"]],
+    ] as const)
+      for (const m of methods) expect(doc.paths[path]?.[m]?.tags, `${m} ${path}`).toEqual(["channels"]);
+  });
 });

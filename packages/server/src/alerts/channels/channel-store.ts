@@ -68,7 +68,8 @@ export function createChannelStore(opts: ChannelStoreOptions) {
     const secrets = SECRET_FIELDS[input.type];
     const merged: Record<string, unknown> = { ...input.config };
     for (const f of secrets)
-      if (!(f in merged) && typeof previous?.[f] === "string") merged[f] = box.open(previous[f] as string);
+      if (merged[f] === undefined && typeof previous?.[f] === "string")
+        merged[f] = box.open(previous[f] as string);
     const config: Record<string, unknown> = { ...validateConfig(input.type, merged, allow) };
     for (const f of secrets) if (typeof config[f] === "string") config[f] = box.seal(config[f] as string);
     return config;
