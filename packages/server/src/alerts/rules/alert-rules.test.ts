@@ -10,6 +10,7 @@ import { openTestStateStore, type TestStateStore } from "../../storage/state-tes
 import type { AlertRuleInput, NewAlert } from "../types.js";
 import { type AlertRules, createAlertRules } from "./alert-rules.js";
 import { DEFAULT_RULES } from "./default-rules.js";
+import { createRuleStore } from "./rule-store.js";
 import { validateRule } from "./rule-validation.js";
 
 const log = { info() {}, warn() {}, error() {} };
@@ -22,7 +23,7 @@ const raised: NewAlert[] = [];
 const registry = new Registry();
 let rules: AlertRules;
 
-const open = (extra: { installDefaults?: boolean } = {}) =>
+const open = (extra: { installDefaults?: boolean; reloadIntervalMs?: number } = {}) =>
   createAlertRules({
     db: state.store.db,
     eventStore: noEvents,
@@ -208,5 +209,27 @@ describe("alert rules: live evaluation", () => {
     rules.consume(drops(1, { src_ip: "198.51.100.12" }, start + 5000));
     await rules.engine.settled();
     expect(raised.map((a) => a.group_value)).toEqual(["198.51.100.12"]);
+  });
+
+  it("picks up a rule written by another node on its periodic reload", async () => {
+    raised.length = 0;
+    await rules.close();
+    rules = await open({ installDefaults: false, reloadIntervalMs: 50 });
+    // Another node's store: its writes do not reach this node's listeners.
+    const elsewhere = createRuleStore({ db: state.store.db });
+    const def = validateRule(
+      {
+        name: "Any drop",
+        severity: "low",
+        detection: { filter: { action: "drop" }, threshold: 1, window: "1m" },
+      },
+      { channels: new Set(), users: new Set() },
+    );
+    if (!def.ok) throw new Error("invalid");
+    await elsewhere.create(def.rule);
+    await new Promise((r) => setTimeout(r, 300));
+    rules.consume(drops(1, { src_ip: "198.51.100.13" }));
+    await rules.engine.settled();
+    expect(raised.map((a) => a.rule_name)).toContain("Any drop");
   });
 });

@@ -106,6 +106,19 @@ describe("alert-rules API", () => {
     expect((list.json() as { items: AlertRule[] }).items.map((r) => r.id)).toEqual([id]);
     expect((await call("GET", `/api/v1/alert-rules/${id}`, "audit")).json()).toMatchObject({ id });
     expect((await call("POST", "/api/v1/alert-rules", "admin", rule)).statusCode).toBe(409);
+    for (const who of ["analyst", "audit"] as const) {
+      expect((await call("PUT", `/api/v1/alert-rules/${id}`, who, rule)).statusCode).toBe(403);
+      expect((await call("DELETE", `/api/v1/alert-rules/${id}`, who)).statusCode).toBe(403);
+    }
+    const renamed = await call("PUT", `/api/v1/alert-rules/${id}`, "admin", {
+      ...rule,
+      name: "Renamed",
+      enabled: false,
+    });
+    expect(renamed.json()).toMatchObject({ id, name: "Renamed", enabled: false });
+    expect((await call("PUT", `/api/v1/alert-rules/${id}`, "admin", rule)).json()).toMatchObject({
+      enabled: true,
+    });
   });
 
   it("refuses bad rules with a 400 naming the field", async () => {
