@@ -21,8 +21,8 @@ function LastDelivery({ channel }: { channel: ChannelView }) {
     );
   return (
     <Tooltip label={last.error ?? "Delivered"} disabled={!last.error} multiline maw={400}>
-      <Group gap={4} wrap="nowrap">
-        <Badge size="xs" color={last.ok ? "teal" : "red"} variant="light">
+      <Group gap={4} wrap="nowrap" style={{ whiteSpace: "nowrap" }}>
+        <Badge size="xs" color={last.ok ? "teal" : "red"} variant="light" style={{ overflow: "visible" }}>
           {last.ok ? "ok" : "failed"}
         </Badge>
         <Text span size="xs" className="num">
@@ -106,9 +106,11 @@ export function ChannelsPage() {
                 onClick={() => isAdmin && setEditing({ channel: c })}
                 opacity={c.enabled ? 1 : 0.55}
               >
-                <Table.Td fw={600}>{c.name}</Table.Td>
-                <Table.Td>
-                  <Badge size="xs" variant="outline">
+                <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
+                  {c.name}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>
+                  <Badge size="xs" variant="outline" style={{ overflow: "visible" }}>
                     {c.type}
                   </Badge>
                 </Table.Td>
@@ -141,16 +143,17 @@ export function ChannelsPage() {
                 <Table.Td ta="right" onClick={(e) => e.stopPropagation()}>
                   <Group gap={4} justify="flex-end" wrap="nowrap">
                     {results[c.id] && (
-                      <Text
-                        size="xs"
-                        c={results[c.id]?.ok ? "teal.4" : "red.4"}
-                        maw={240}
-                        truncate
-                        data-testid="channel-test-result"
-                        title={results[c.id]?.text}
-                      >
-                        {results[c.id]?.text}
-                      </Text>
+                      <Tooltip label={results[c.id]?.text} multiline maw={400}>
+                        <Badge
+                          size="sm"
+                          variant="light"
+                          color={results[c.id]?.ok ? "teal" : "red"}
+                          data-testid="channel-test-result"
+                          data-ok={String(results[c.id]?.ok)}
+                        >
+                          {results[c.id]?.ok ? "test sent" : "test failed"}
+                        </Badge>
+                      </Tooltip>
                     )}
                     {canTest && (
                       <Button

@@ -105,7 +105,7 @@ export function TriageControls({ event }: { event: ApiEvent }) {
               onClick={() => mutation.mutate({ assigned_to: assignee.trim() || null })}
               data-testid="event-triage-assign"
             >
-              {assignee.trim() ? "Assign" : "Unassign"}
+              {!assignee.trim() && triage?.assigned_to ? "Unassign" : "Assign"}
             </Button>
             {user && assignee.trim() !== user.username && (
               <Button

@@ -100,7 +100,7 @@ function EditorBody({
   };
   const bad = problemFields(save.error);
   const errorOf = (key: keyof RuleForm): string | undefined =>
-    localError?.field === key ? localError.message : bad.has(key) ? "See the message below" : undefined;
+    localError?.field === key ? localError.message : bad.get(key);
   const channelData = (channels.data ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.type})` }));
   const siteData = (sites.data ?? []).map((s) => s.site);
 

@@ -67,14 +67,19 @@ describe("server problems mapped to the form", () => {
     });
 
   it("marks the filter, window or channel the 400 names", () => {
-    expect([...problemFields(problem("x", ["body/detection/filter/log_typ"]))]).toEqual(["filterText"]);
-    expect([...problemFields(problem("x", ["body/detection/window"]))]).toEqual(["window"]);
-    expect([...problemFields(problem("x", ["body/channels/1"]))]).toEqual(["channels"]);
-    expect([...problemFields(problem("x", ["body/escalation/users/0"]))]).toEqual(["escalationUsers"]);
+    expect([...problemFields(problem("x", ["body/detection/filter/log_typ"])).keys()]).toEqual([
+      "filterText",
+    ]);
+    expect([...problemFields(problem("x", ["body/detection/window"])).keys()]).toEqual(["window"]);
+    expect([...problemFields(problem("x", ["body/channels/1"])).keys()]).toEqual(["channels"]);
+    expect([...problemFields(problem("x", ["body/escalation/users/0"])).keys()]).toEqual(["escalationUsers"]);
   });
 
   it("reads the field from the detail when the problem lists none", () => {
-    expect([...problemFields(problem('detection.window: "5x" is not a duration'))]).toEqual(["window"]);
+    const fields = problemFields(problem('Invalid alert rule: detection.window: "5x" is not a duration'));
+    expect([...fields.entries()]).toEqual([
+      ["window", 'Invalid alert rule: detection.window: "5x" is not a duration'],
+    ]);
     expect(problemFields(new ApiError(409, "Conflict", "name taken")).size).toBe(0);
   });
 });

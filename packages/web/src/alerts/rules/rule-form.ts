@@ -109,45 +109,58 @@ export function formToInput(form: RuleForm): FormResult {
   return { ok: true, rule };
 }
 
-/** The fields a 400 from the server names (`body/detection/window`, `detection.filter.x`), as form keys. */
-export function problemFields(error: unknown): Set<keyof RuleForm> {
-  const out = new Set<keyof RuleForm>();
+const TOP_FIELDS = ["name", "severity", "sites", "channels", "cooldown", "description"] as const;
+const PATH =
+  /(?:^|[\s:/])((?:detection|escalation)[/.]\w+|name|severity|sites|channels|cooldown|description)\b/;
+
+function isTopField(value: string): value is (typeof TOP_FIELDS)[number] {
+  return (TOP_FIELDS as readonly string[]).includes(value);
+}
+
+/**
+ * The fields a 400 from the server names (`body/detection/window`, `detection.filter.x`), as form keys,
+ * each with the server's words so the message sits under the field it is about.
+ */
+export function problemFields(error: unknown): Map<keyof RuleForm, string> {
+  const out = new Map<keyof RuleForm, string>();
   if (!(error instanceof ApiError) || error.status !== 400) return out;
-  const fields: string[] = [];
-  const body = error.body as { errors?: { field?: unknown }[] } | null;
-  for (const e of body?.errors ?? []) if (typeof e.field === "string") fields.push(e.field);
-  if (fields.length === 0) fields.push(error.detail);
-  for (const raw of fields) {
-    const path = raw.replace(/^body[/.]/, "").replace(/^rule[/.]/, "");
-    const head = path.split(/[/.[\s:]/).filter(Boolean);
-    const first = head[0] ?? "";
-    const second = head[1] ?? "";
+  const problems: { field: string; message: string }[] = [];
+  const body = error.body as { errors?: { field?: unknown; message?: unknown }[] } | null;
+  for (const e of body?.errors ?? [])
+    if (typeof e.field === "string")
+      problems.push({
+        field: e.field,
+        message: `${e.field} ${typeof e.message === "string" ? e.message : ""}`.trim(),
+      });
+  if (problems.length === 0) problems.push({ field: error.detail, message: error.detail });
+  const add = (key: keyof RuleForm, message: string) => {
+    if (!out.has(key)) out.set(key, message);
+  };
+  for (const { field: raw, message } of problems) {
+    // Field paths as the validator writes them: `body/detection/window`, `detection.filter.x`, `channels[1]`.
+    const match = PATH.exec(raw);
+    if (!match) continue;
+    const [first = "", second = ""] = (match[1] ?? "").split(/[/.]/);
     if (first === "detection") {
-      if (second === "filter") out.add("filterText");
+      if (second === "filter") add("filterText", message);
       else if (
         second === "threshold" ||
         second === "window" ||
         second === "group_by" ||
         second === "distinct"
       )
-        out.add(second);
+        add(second, message);
     } else if (first === "escalation") {
-      out.add(
+      add(
         second === "channels"
           ? "escalationChannels"
           : second === "users"
             ? "escalationUsers"
             : "escalationAfter",
+        message,
       );
-    } else if (
-      first === "name" ||
-      first === "severity" ||
-      first === "sites" ||
-      first === "channels" ||
-      first === "cooldown" ||
-      first === "description"
-    ) {
-      out.add(first);
+    } else if (isTopField(first)) {
+      add(first, message);
     }
   }
   return out;

@@ -45,12 +45,10 @@ function chartOption(result: AlertRuleTestResult): EChartsOption {
       },
       {
         name: "Alerts",
-        type: "line",
-        step: "middle",
+        type: "bar",
         yAxisIndex: 1,
         data: result.buckets.map((b) => b.firings),
         itemStyle: { color: "#fa5252" },
-        lineStyle: { color: "#fa5252" },
       },
     ],
   };
