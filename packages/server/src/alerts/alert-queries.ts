@@ -4,6 +4,7 @@ import { EVENT_SELECT, rowToEvent } from "../events/event-json.js";
 import type { EventStore } from "../storage/event-store.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { actionFromRow, alertFromRow } from "./alert-rows.js";
+import { triageFor } from "./triage/triage-repo.js";
 import {
   ALERT_STATES,
   type Alert,
@@ -129,7 +130,13 @@ export async function alertDetail(
        ORDER BY timestamp, event_id LIMIT {n:UInt32}`,
       { ids, n: ids.length },
     );
-    events = rows.map((r) => ({ ...rowToEvent(r) }));
+    const found = rows.map(rowToEvent);
+    // The same triage the events explorer shows, so the alert page can say which events are handled.
+    const triage = await triageFor(
+      db,
+      found.map((e) => e.event_id),
+    );
+    events = found.map((e) => ({ ...e, triage: triage.get(e.event_id) ?? null }));
   }
   return { ...alert, history: actions.map(actionFromRow), events };
 }

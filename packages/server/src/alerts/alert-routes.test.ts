@@ -95,7 +95,12 @@ describe("alerts API", () => {
     expect(body.events.map((e: { event_id: string }) => e.event_id).sort()).toEqual(
       drops.map((e) => e.event_id).sort(),
     );
-    expect(body.events[0]).toMatchObject({ src_ip: "203.0.113.7", action: "drop", site: "paris" });
+    expect(body.events[0]).toMatchObject({
+      src_ip: "203.0.113.7",
+      action: "drop",
+      site: "paris",
+      triage: null,
+    });
     expect(
       (await call("GET", "/api/v1/alerts/0190a0a0-0000-7000-8000-000000000001", "audit")).statusCode,
     ).toBe(404);
@@ -150,6 +155,9 @@ describe("alerts API", () => {
       text: "blocked at edge",
     });
     expect(comment.statusCode).toBe(201);
+    const mine = await call("GET", "/api/v1/alerts?assignee=bob", "audit");
+    expect(mine.json().items.map((a: Alert) => a.id)).toEqual([paris.id]);
+    expect((await call("GET", "/api/v1/alerts?assignee=me", "audit")).json().items).toEqual([]);
     const resolved = await call("POST", `/api/v1/alerts/${paris.id}/resolve`, "analyst", { note: "done" });
     expect(resolved.json()).toMatchObject({ state: "resolved", resolved_by: "analyst" });
 

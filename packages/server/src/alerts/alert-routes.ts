@@ -87,7 +87,8 @@ export const alertRoutes =
             severity: commaList<Severity>(q.severity, "severity", SEVERITIES),
             site: q.site,
             rule: q.rule,
-            assignee: q.assignee,
+            // "me": the caller's own alerts (an API key is assigned nothing).
+            assignee: q.assignee === "me" ? actorOf(req) : q.assignee,
             source: q.source,
             from: time(q.from, "from"),
             to: time(q.to, "to"),

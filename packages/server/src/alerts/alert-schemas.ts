@@ -89,7 +89,7 @@ export const AlertListQuery = Type.Object({
   severity: Type.Optional(Type.String({ description: `Comma-separated: ${SEVERITIES.join(", ")}` })),
   site: Type.Optional(Type.String({ maxLength: 100 })),
   rule: Type.Optional(Type.String({ maxLength: 200, description: "Rule (or scenario) name" })),
-  assignee: Type.Optional(Type.String({ maxLength: 100 })),
+  assignee: Type.Optional(Type.String({ maxLength: 100, description: 'A username, or "me"' })),
   source: Type.Optional(stringEnum(SOURCES)),
   from: Type.Optional(Type.String({ description: "ISO 8601; alerts created at or after" })),
   to: Type.Optional(Type.String({ description: "ISO 8601; alerts created before" })),
