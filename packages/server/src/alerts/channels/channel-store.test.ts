@@ -80,6 +80,13 @@ describe("channel store", () => {
     });
     expect(cleared.secrets_set).toEqual([]);
     expect((await store.get(id))?.config).not.toHaveProperty("password");
+    // Removing the username (no login any more) drops a stored password rather than refusing the edit.
+    await store.update(id, { ...mail, name: "gmail" });
+    const noLogin = { ...withoutKey };
+    delete noLogin.username;
+    const anonymous = await store.update(id, { ...mail, name: "gmail", config: noLogin });
+    expect(anonymous.secrets_set).toEqual([]);
+    expect(anonymous.config).not.toHaveProperty("username");
   });
 
   it("refuses a type change, a taken name on create or rename, and unknown ids", async () => {

@@ -67,8 +67,10 @@ export function createChannelStore(opts: ChannelStoreOptions) {
   function sealedConfig(input: ChannelInput, previous: Record<string, unknown> | undefined) {
     const secrets = SECRET_FIELDS[input.type];
     const merged: Record<string, unknown> = { ...input.config };
+    // An email channel whose username was removed no longer logs in: its old password is not kept.
+    const keep = input.type !== "email" || (typeof merged.username === "string" && merged.username !== "");
     for (const f of secrets)
-      if (merged[f] === undefined && typeof previous?.[f] === "string")
+      if (keep && merged[f] === undefined && typeof previous?.[f] === "string")
         merged[f] = box.open(previous[f] as string);
     const config: Record<string, unknown> = { ...validateConfig(input.type, merged, allow) };
     for (const f of secrets) if (typeof config[f] === "string") config[f] = box.seal(config[f] as string);
