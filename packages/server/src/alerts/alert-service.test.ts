@@ -103,6 +103,17 @@ describe("raising alerts", () => {
     expect(later.alert.id).not.toBe(first.alert.id);
   });
 
+  it("makes one alert of simultaneous firings for one rule and group value", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        service.raise(ruleAlert({ group_value: "192.0.2.200", count: 20 + i })),
+      ),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.alert.id)).size).toBe(1);
+    expect(results.map((r) => r.alert.repeat_count).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it("does not fold into a resolved alert", async () => {
     const first = await service.raise(ruleAlert({ group_value: "192.0.2.55" }));
     await service.resolve(first.alert.id, "bob", { resolution: "resolved" });

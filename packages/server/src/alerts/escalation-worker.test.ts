@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestStateStore, type TestStateStore } from "../storage/state-test-support.js";
 import { type AlertService, createAlertService } from "./alert-service.js";
 import { addUser, fakeNotifier, publishRecorder, ruleAlert, silent } from "./alert-test-support.js";
-import { durationMs, startEscalationWorker } from "./escalation-worker.js";
+import { startEscalationWorker } from "./escalation-worker.js";
 
 let state: TestStateStore;
 let clock = Date.parse("2025-03-01T10:00:00Z");
@@ -104,13 +104,5 @@ describe("escalation worker", () => {
     } finally {
       await worker.stop();
     }
-  });
-
-  it("reads the durations rules are written with", () => {
-    expect(durationMs("30s")).toBe(30_000);
-    expect(durationMs("15m")).toBe(900_000);
-    expect(durationMs("2h")).toBe(7_200_000);
-    expect(durationMs("1d")).toBe(86_400_000);
-    expect(durationMs("soon")).toBeNull();
   });
 });

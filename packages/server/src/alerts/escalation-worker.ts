@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { parseDuration } from "../detection/duration.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import type { AlertService } from "./alert-service.js";
 
@@ -16,16 +17,6 @@ export interface EscalationWorkerDeps {
   intervalMs?: number;
   now?: () => number;
   log: { warn(obj: object, msg: string): void };
-}
-
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
-
-/** "30s", "15m", "2h", "1d" → ms; null when not a duration. */
-export function durationMs(text: string): number | null {
-  const m = /^(\d{1,9})\s*(s|m|h|d)$/.exec(text.trim());
-  const n = m?.[1];
-  const unit = m?.[2];
-  return n !== undefined && unit !== undefined ? Number(n) * (UNIT_MS[unit] ?? 0) : null;
 }
 
 /** One sweep; returns the ids of the alerts escalated now. */
@@ -50,7 +41,7 @@ export async function sweepEscalations(
   for (const row of due) {
     const esc = row.escalation;
     if (!esc) continue;
-    const after = durationMs(esc.after);
+    const after = parseDuration(esc.after);
     if (after === null) {
       log.warn({ alert_id: row.id, after: esc.after }, "alert rule escalation has a bad delay; skipped");
       continue;
