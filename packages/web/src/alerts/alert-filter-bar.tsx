@@ -4,6 +4,7 @@ import { useSites } from "../api/queries.js";
 import { SEVERITY_ORDER } from "../severity.js";
 import type { AlertFilters } from "./alert-filters.js";
 import { STATE_LIST, STATE_LOOK } from "./alert-format.js";
+import { useAlertStats } from "./alert-queries.js";
 import { useAlertRules } from "./rules/rule-queries.js";
 
 const STATE_DATA = STATE_LIST.map((s) => ({ value: s, label: STATE_LOOK[s].label }));
@@ -19,10 +20,17 @@ export function AlertFilterBar({
 }) {
   const sites = useSites();
   const rules = useAlertRules();
+  const stats = useAlertStats();
   const [text, setText] = useState({ assignee: value.assignee, q: value.q });
   useEffect(() => setText({ assignee: value.assignee, q: value.q }), [value.assignee, value.q]);
   const applyText = () => onApply({ ...value, ...text });
-  const ruleNames = [...new Set((rules.data ?? []).map((r) => r.name))];
+  // Rules, plus what else raised alerts lately (scenarios, pending bans, system checks).
+  const ruleNames = [
+    ...new Set([
+      ...(rules.data ?? []).map((r) => r.name),
+      ...(stats.data?.top_rules ?? []).map((r) => r.rule_name),
+    ]),
+  ];
   if (value.rule && !ruleNames.includes(value.rule)) ruleNames.unshift(value.rule);
   const siteNames = (sites.data ?? []).map((s) => s.site);
   if (value.site && !siteNames.includes(value.site)) siteNames.unshift(value.site);
