@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { alertFromPolicy } from "../alerts/alert-sources.js";
+import { createAlerts } from "../alerts/alerts-feature.js";
+import { parseAllowlist } from "../alerts/channels/outbound-guard.js";
 import { bootstrapAdmin } from "../auth/bootstrap.js";
 import { startSessionSweeper } from "../auth/session-sweeper.js";
 import type { VigilConfig } from "../config/config.js";
@@ -138,6 +141,29 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
     const hub = new LiveHub();
     closers.push(() => hub.close());
 
+    // Alerts: rules on the detection engine, scenario alerts, pending bans and Vigil's own health.
+    const secretKey = loadSecretKey(config.secretKey, config.dataDir);
+    let syslogRef: SyslogListeners | null = null;
+    const alerts = await createAlerts({
+      db: state.db,
+      eventStore,
+      dataDir: config.dataDir,
+      secretKey,
+      consoleUrl: config.http.publicUrl,
+      hub,
+      registry: metrics.registry,
+      allow: parseAllowlist(config.webhookAllowlist.join(",")),
+      perChannelPerMinute: config.alertChannelRatePerMinute,
+      systemSnapshot: () => ({
+        listeners: syslogRef?.counters() ?? [],
+        writers: [eventsWriter.getStats(), modsecWriter.getStats()],
+        maxQueued: config.ingest.maxQueued,
+        deadLettered: deadLetter.count(),
+      }),
+      log: log.child({ component: "alerts" }),
+    });
+    closers.push(() => alerts.close());
+
     // Detect and ban: feeds (reputation) → ban policy and service → enforcement; detection feeds on ingest.
     const countryOf = (ip: string) => geo.lookup(ip)?.country ?? "";
     const feeds = await createFeeds({
@@ -148,9 +174,12 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
     closers.push(() => feeds.close());
     const enforcement = createEnforcement({
       db: state.db,
-      secretKey: loadSecretKey(config.secretKey, config.dataDir),
+      secretKey,
       log: log.child({ component: "enforcement" }),
-      onStatus: (target_id, status) => hub.publish("enforcement_status", { target_id, status }),
+      onStatus: (target_id, status) => {
+        hub.publish("enforcement_status", { target_id, status });
+        alerts.onEnforcementStatus(target_id, status);
+      },
       feedSource: feeds.xgs,
     });
     enforcement.start();
@@ -164,6 +193,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
         const site = "site" in change.data && change.data.site ? change.data.site : undefined;
         hub.publish(change.type, change.data, site ? { site } : {});
         enforcement.notifyChange();
+        alerts.onBanChange(change);
       },
     });
     closers.push(() => response.close());
@@ -181,13 +211,19 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       log: detectionLog,
       thresholdFor: firstOffence.thresholdFor,
       onDetection: (d) => {
+        if (d.action === "alert") alerts.onDetection(d);
         if (d.action !== "ban") return;
-        response.bans.handleDetection(d).catch((err: unknown) => {
-          detectionLog.error(
-            { err, scenario: d.scenario, value: d.value },
-            "ban policy failed on a detection",
-          );
-        });
+        response.bans
+          .handleDetection(d)
+          .then(({ decision }) => {
+            if (decision.kind === "alert") void alerts.raise(alertFromPolicy(d, decision.reason));
+          })
+          .catch((err: unknown) => {
+            detectionLog.error(
+              { err, scenario: d.scenario, value: d.value },
+              "ban policy failed on a detection",
+            );
+          });
       },
     });
     closers.push(() => detection.close());
@@ -200,7 +236,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       hub,
       metrics,
       log,
-      onEvents: [detection.consume],
+      onEvents: [detection.consume, alerts.consume],
     });
 
     const syslog = await createSyslogListeners({
@@ -215,6 +251,11 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       log: log.child({ component: "syslog" }),
     });
     closers.push(() => syslog.close());
+    syslogRef = syslog;
+    // Runs before the listeners close (closers run in reverse): a shutdown is not a listener outage.
+    closers.push(() => {
+      syslogRef = null;
+    });
 
     const app = await buildHttpApp({
       state,
@@ -223,7 +264,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       bodyLimit: 32 << 20,
       features: [
         httpMetricsPlugin(metrics),
-        eventRoutes({ eventStore }),
+        eventRoutes({ eventStore, db: state.db }),
         sitesRoutes({ eventStore }),
         sourceRoutes(sources),
         httpIngestRoutes({ ingest, geo, metrics }),
@@ -233,6 +274,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
         enforcementRoutes({ db: state.db, enforcement }),
         bouncerRoutes({ db: state.db }),
         feeds.routes,
+        alerts.routes,
         opsRoutes({
           version,
           startedAt,
