@@ -121,7 +121,7 @@ async function main() {
       return r === undefined ? [] : [r - t];
     });
     lat.sort((x, y) => x - y);
-    const alerts = await vigil.api("GET", "/api/v1/alerts?rule=bench-firewall-drops&limit=1000");
+    const alerts = await vigil.api("GET", "/api/v1/alerts?rule=bench-firewall-drops&limit=500");
     const stored = (alerts.json as { items?: unknown[] }).items?.length ?? 0;
     console.log(
       JSON.stringify({
