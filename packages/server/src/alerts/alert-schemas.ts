@@ -1,5 +1,6 @@
-import { type Static, type TObject, Type } from "@fastify/type-provider-typebox";
+import { Type } from "@fastify/type-provider-typebox";
 import { stringEnum } from "../auth/auth-schemas.js";
+import { optionalBody } from "../http/optional-body.js";
 import { ALERT_STATES, SEVERITIES } from "./types.js";
 
 /** TypeBox schemas of the alerts API (responses and bodies), for validation, serialisation and OpenAPI. */
@@ -102,14 +103,6 @@ export const AlertIdParams = Type.Object({ id: Type.String({ format: "uuid" }) }
 
 const note = Type.Optional(Type.String({ maxLength: 2000 }));
 const user = Type.String({ minLength: 1, maxLength: 100, description: "A username" });
-
-/**
- * A body that may be left out: Fastify validates a missing body as null, so the schema admits null
- * (one JSON Schema `type` list keeps the 400 for a bad field to the one message naming it).
- */
-function optionalBody<T extends TObject>(schema: T) {
-  return Type.Unsafe<Static<T> | null>({ ...schema, type: ["object", "null"] });
-}
 
 export const NoteBody = optionalBody(Type.Object({ note }, { additionalProperties: false }));
 export const AssignBody = Type.Object({ user }, { additionalProperties: false });

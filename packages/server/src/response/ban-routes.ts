@@ -1,6 +1,7 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { Kysely } from "kysely";
 import type { HttpFeature } from "../http/app.js";
+import { optionalBody } from "../http/optional-body.js";
 import { HttpProblem, problemResponses } from "../http/problem.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { banDetail, banStats, decodeCursor, listBans, listPending } from "./ban-queries.js";
@@ -119,7 +120,7 @@ export const banRoutes =
           tags,
           summary: "Approve a pending ban: it is applied at the IP's next tier",
           params: IdParams,
-          body: Type.Optional(Note),
+          body: optionalBody(Note),
           response: { 200: BanSchema, ...problemResponses(404, 409) },
         },
       },
@@ -134,7 +135,7 @@ export const banRoutes =
           tags,
           summary: "Reject a pending ban: the IP is not banned",
           params: IdParams,
-          body: Type.Optional(Note),
+          body: optionalBody(Note),
           response: { 200: PendingSchema, ...problemResponses(404, 409) },
         },
       },

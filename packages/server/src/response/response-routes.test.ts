@@ -124,7 +124,8 @@ describe("response API (bans, approvals, whitelist, geo)", () => {
     const [a, b] = pending;
     const approved = await call("POST", `/api/v1/bans/pending/${a?.id}/approve`, "analyst", { note: "ok" });
     expect(approved.json()).toMatchObject({ ip: a?.ip, status: "active", current_tier: 0 });
-    const rejected = await call("POST", `/api/v1/bans/pending/${b?.id}/reject`, "analyst", {});
+    // No body at all: a note is optional, so a bare POST must do.
+    const rejected = await call("POST", `/api/v1/bans/pending/${b?.id}/reject`, "analyst");
     expect(rejected.json()).toMatchObject({ status: "rejected", reviewed_by: "analyst" });
     expect((await call("POST", `/api/v1/bans/pending/${b?.id}/approve`, "analyst", {})).statusCode).toBe(409);
     expect((await call("GET", "/api/v1/bans/pending", "audit")).json().items).toEqual([]);
