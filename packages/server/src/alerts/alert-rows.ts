@@ -3,11 +3,11 @@ import type { AlertActionsTable, AlertsTable } from "./alert-tables.js";
 import type { Alert, AlertAction } from "./types.js";
 
 /** Rows of `alerts` and `alert_actions` as the API shows them (ISO times, parsed JSON). */
-const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
+export const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
 const isoOrNull = (d: Date | string | null): string | null => (d === null ? null : iso(d));
 
 /** PGlite and pg both parse jsonb; a driver that hands back text is parsed here. */
-function json<T>(value: unknown, fallback: T): T {
+export function json<T>(value: unknown, fallback: T): T {
   if (typeof value === "string") {
     try {
       return JSON.parse(value) as T;

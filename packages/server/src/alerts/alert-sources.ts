@@ -7,12 +7,9 @@ import type { NewAlert } from "./types.js";
  * in pending approval (an analyst must decide). Neither names channels, so they go to the channels
  * whose `min_severity` they reach.
  */
-export function alertFromDetection(d: Detection): NewAlert {
+/** What every alert born of a detection (scenario or rule) takes from it. */
+export function detectionFacts(d: Detection) {
   return {
-    source: "scenario",
-    rule_name: d.scenario,
-    title: `${d.scenario}: ${d.count} ${d.count === 1 ? "event" : "events"} from ${d.group_by} ${d.value}`,
-    severity: d.severity,
     site: d.site,
     group_by: d.group_by,
     group_value: d.value,
@@ -21,6 +18,16 @@ export function alertFromDetection(d: Detection): NewAlert {
     first_seen: d.first_seen,
     last_seen: d.last_seen,
     event_ids: d.event_ids,
+  } satisfies Partial<NewAlert>;
+}
+
+export function alertFromDetection(d: Detection): NewAlert {
+  return {
+    source: "scenario",
+    rule_name: d.scenario,
+    title: `${d.scenario}: ${d.count} ${d.count === 1 ? "event" : "events"} from ${d.group_by} ${d.value}`,
+    severity: d.severity,
+    ...detectionFacts(d),
     details: { labels: d.labels, window_ms: d.windowMs, country: d.country, rule_id: d.rule_id, url: d.url },
     // The engine already fires once per continuous attack; this keeps a flapping source to one alert.
     cooldownMs: 15 * 60_000,

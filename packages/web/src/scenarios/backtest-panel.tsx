@@ -1,59 +1,26 @@
 import { Alert, Badge, Button, Group, Select, Stack, Text } from "@mantine/core";
-import type { EChartsOption } from "echarts";
 import { useMemo, useState } from "react";
 import { errorMessage } from "../api/problem.js";
-import type { BacktestResult } from "../api/response-types.js";
-import { CHART_GRID_LINE, CHART_TEXT, CHART_TOOLTIP, Chart } from "../components/chart.js";
-import { formatCount, formatTime } from "../format.js";
+import { Chart } from "../components/chart.js";
+import { REPLAY_RANGES, replayChartOption } from "../components/replay-chart.js";
+import { formatCount } from "../format.js";
 import { useScenarioActions } from "./scenario-queries.js";
-
-const RANGES = [
-  { value: "3600000", label: "Last hour" },
-  { value: "21600000", label: "Last 6 hours" },
-  { value: "86400000", label: "Last 24 hours" },
-  { value: "604800000", label: "Last 7 days" },
-];
-
-function chartOption(result: BacktestResult): EChartsOption {
-  const labels = result.buckets.map((b) => formatTime(b.t).slice(5, 16));
-  return {
-    tooltip: { trigger: "axis", ...CHART_TOOLTIP },
-    legend: { textStyle: { color: CHART_TEXT }, top: 0 },
-    grid: { left: 48, right: 48, top: 28, bottom: 24 },
-    xAxis: { type: "category", data: labels, axisLabel: { color: CHART_TEXT } },
-    yAxis: [
-      {
-        type: "value",
-        name: "events",
-        axisLabel: { color: CHART_TEXT },
-        splitLine: { lineStyle: { color: CHART_GRID_LINE } },
-      },
-      { type: "value", name: "detections", axisLabel: { color: CHART_TEXT }, splitLine: { show: false } },
-    ],
-    series: [
-      {
-        name: "Matching events",
-        type: "bar",
-        data: result.buckets.map((b) => b.events),
-        itemStyle: { color: "#4c6ef5" },
-      },
-      {
-        name: "Detections",
-        type: "bar",
-        yAxisIndex: 1,
-        data: result.buckets.map((b) => b.detections),
-        itemStyle: { color: "#fa5252" },
-      },
-    ],
-  };
-}
 
 /** Runs the scenario (as edited, unsaved) over stored events: what it would have banned, acting on nothing. */
 export function BacktestPanel({ name, yaml }: { name: string; yaml: string }) {
   const { backtest } = useScenarioActions();
   const [range, setRange] = useState("86400000");
   const result = backtest.data;
-  const option = useMemo(() => (result ? chartOption(result) : null), [result]);
+  const option = useMemo(
+    () =>
+      result
+        ? replayChartOption(
+            result.buckets.map((b) => ({ t: b.t, events: b.events, fired: b.detections })),
+            "Detections",
+          )
+        : null,
+    [result],
+  );
   const run = () => {
     const to = Date.now();
     backtest.mutate({
@@ -69,7 +36,7 @@ export function BacktestPanel({ name, yaml }: { name: string; yaml: string }) {
         <Select
           size="xs"
           label="Backtest over"
-          data={RANGES}
+          data={REPLAY_RANGES}
           value={range}
           onChange={(v) => v && setRange(v)}
           allowDeselect={false}

@@ -2,6 +2,7 @@ import { Counter, type Registry } from "prom-client";
 import { createDetectionEngine, type DetectionEngine } from "../../detection/engine.js";
 import type { Detection } from "../../detection/types.js";
 import type { Event } from "../../ingest/event.js";
+import { detectionFacts } from "../alert-sources.js";
 import type { AlertRule, NewAlert } from "../types.js";
 import { firingTitle, ruleIdOf, ruleScenario } from "./rule-scenario.js";
 import { durationMs } from "./rule-validation.js";
@@ -55,14 +56,7 @@ export function newAlertOf(rule: AlertRule, d: Detection): NewAlert {
     rule_name: rule.name,
     title: firingTitle(rule, d.value, d.count),
     severity: rule.severity,
-    site: d.site,
-    group_by: d.group_by,
-    group_value: d.value,
-    count: d.count,
-    threshold: d.threshold,
-    first_seen: d.first_seen,
-    last_seen: d.last_seen,
-    event_ids: d.event_ids,
+    ...detectionFacts(d),
     details: { window: rule.detection.window, filter: rule.detection.filter, sites: rule.sites },
     channels: rule.channels,
     cooldownMs: durationMs(rule.cooldown) ?? 0,

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { uuidv7 } from "uuidv7";
 import { formatDuration } from "../../detection/duration.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
+import { iso, json } from "../alert-rows.js";
 import type { AlertRulesTable } from "../alert-tables.js";
 import type { AlertRule } from "../types.js";
 import type { RuleDefinition } from "./rule-validation.js";
@@ -33,19 +34,6 @@ export interface RuleStore {
   recordTrigger(id: string, at: Date): Promise<void>;
   /** Called with the whole list after each write; returns an unsubscribe function. */
   onChange(listener: RuleChangeListener): () => void;
-}
-
-const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
-
-function json<T>(value: unknown, fallback: T): T {
-  if (typeof value === "string") {
-    try {
-      return JSON.parse(value) as T;
-    } catch {
-      return fallback;
-    }
-  }
-  return (value ?? fallback) as T;
 }
 
 export function ruleFromRow(row: Selectable<AlertRulesTable>): AlertRule {

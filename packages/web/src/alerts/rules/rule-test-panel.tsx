@@ -1,58 +1,11 @@
 import { Badge, Button, Alert as Callout, Group, Select, Stack, Text } from "@mantine/core";
-import type { EChartsOption } from "echarts";
 import { useMemo, useState } from "react";
 import { errorMessage } from "../../api/problem.js";
-import { CHART_GRID_LINE, CHART_TEXT, CHART_TOOLTIP, Chart } from "../../components/chart.js";
+import { Chart } from "../../components/chart.js";
+import { REPLAY_RANGES, replayChartOption } from "../../components/replay-chart.js";
 import { formatCount, formatTime } from "../../format.js";
-import type { AlertRuleInput, AlertRuleTestResult } from "../alert-types.js";
+import type { AlertRuleInput } from "../alert-types.js";
 import { useRuleActions } from "./rule-queries.js";
-
-const RANGES = [
-  { value: "3600000", label: "Last hour" },
-  { value: "21600000", label: "Last 6 hours" },
-  { value: "86400000", label: "Last 24 hours" },
-  { value: "604800000", label: "Last 7 days" },
-];
-
-function chartOption(result: AlertRuleTestResult): EChartsOption {
-  const labels = result.buckets.map((b) => formatTime(b.t).slice(5, 16));
-  return {
-    tooltip: { trigger: "axis", ...CHART_TOOLTIP },
-    legend: { textStyle: { color: CHART_TEXT }, top: 0 },
-    grid: { left: 48, right: 48, top: 28, bottom: 24 },
-    xAxis: { type: "category", data: labels, axisLabel: { color: CHART_TEXT } },
-    yAxis: [
-      {
-        type: "value",
-        name: "events",
-        axisLabel: { color: CHART_TEXT },
-        splitLine: { lineStyle: { color: CHART_GRID_LINE } },
-      },
-      {
-        type: "value",
-        name: "alerts",
-        minInterval: 1,
-        axisLabel: { color: CHART_TEXT },
-        splitLine: { show: false },
-      },
-    ],
-    series: [
-      {
-        name: "Matching events",
-        type: "bar",
-        data: result.buckets.map((b) => b.events),
-        itemStyle: { color: "#4c6ef5" },
-      },
-      {
-        name: "Alerts",
-        type: "bar",
-        yAxisIndex: 1,
-        data: result.buckets.map((b) => b.firings),
-        itemStyle: { color: "#fa5252" },
-      },
-    ],
-  };
-}
 
 /**
  * Runs the rule as it stands in the editor (unsaved) over stored events: how often it would have
@@ -62,7 +15,16 @@ export function RuleTestPanel({ build }: { build: () => AlertRuleInput | null })
   const { test } = useRuleActions();
   const [range, setRange] = useState("86400000");
   const result = test.data;
-  const option = useMemo(() => (result ? chartOption(result) : null), [result]);
+  const option = useMemo(
+    () =>
+      result
+        ? replayChartOption(
+            result.buckets.map((b) => ({ t: b.t, events: b.events, fired: b.firings })),
+            "Alerts",
+          )
+        : null,
+    [result],
+  );
   const run = () => {
     const rule = build();
     if (!rule) return;
@@ -80,7 +42,7 @@ export function RuleTestPanel({ build }: { build: () => AlertRuleInput | null })
         <Select
           size="xs"
           label="Test over"
-          data={RANGES}
+          data={REPLAY_RANGES}
           value={range}
           onChange={(v) => v && setRange(v)}
           allowDeselect={false}
