@@ -178,4 +178,49 @@ describe("alerts over the API", () => {
     expect(detail.events.length).toBeGreaterThan(0);
     expect(detail.events.every((e) => e.src_ip === ATTACKER)).toBe(true);
   });
+
+  it("an enforcement target that fails raises a system alert naming it, sent to channels by severity", async () => {
+    const channel = await t.api(
+      "POST",
+      "/api/v1/channels",
+      {
+        name: "on-call",
+        type: "webhook",
+        min_severity: "high",
+        config: { url: `${receiverUrl}?on-call`, secret: SECRET },
+      },
+      t.adminToken,
+    );
+    expect(channel.status, channel.text).toBe(201);
+    const target = await t.api(
+      "POST",
+      "/api/v1/enforcement/targets",
+      {
+        name: "branch-xgs",
+        type: "sophos_xgs",
+        enabled: true,
+        config: {
+          url: "https://127.0.0.1:1",
+          username: "api",
+          password: "firewall-pass-1",
+          verify_tls: false,
+        },
+      },
+      t.adminToken,
+    );
+    expect(target.status, target.text).toBe(201);
+    await t.api("POST", "/api/v1/bans", { ip: "198.51.100.50", reason: "e2e" }, t.adminToken);
+    const alert = await eventually(async () => {
+      const res = await t.api("GET", "/api/v1/alerts?source=system", undefined, t.adminToken);
+      return (res.json() as { items: (AlertJson & { title: string; severity: string })[] }).items.find(
+        (a) => a.rule_name === "system:enforcement_failing",
+      );
+    });
+    expect(alert.title).toContain("branch-xgs");
+    expect(alert.severity).toBe("high");
+    const call = await eventually(async () =>
+      calls.find((c) => c.body.includes("system:enforcement_failing")),
+    );
+    expect(call.signature).toBe(`sha256=${createHmac("sha256", SECRET).update(call.body).digest("hex")}`);
+  });
 });

@@ -178,7 +178,12 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       log: log.child({ component: "enforcement" }),
       onStatus: (target_id, status) => {
         hub.publish("enforcement_status", { target_id, status });
-        alerts.onEnforcementStatus(target_id, status);
+        if (status.state !== "failing") return alerts.onEnforcementStatus(target_id, status);
+        // The alert names the target as people know it; the lookup only happens on a failure.
+        enforcement.targets
+          .get(target_id)
+          .then((t) => alerts.onEnforcementStatus(target_id, status, t.name))
+          .catch(() => alerts.onEnforcementStatus(target_id, status));
       },
       feedSource: feeds.xgs,
     });
