@@ -7,7 +7,7 @@ import {
   startTestVigil,
   type TestVigil,
 } from "../packages/server/src/test-support/test-vigil.js";
-import { sendTcp, sophosTime } from "./support/syslog.js";
+import { sendTcp, sophosTime, sshdFailure } from "./support/syslog.js";
 
 /**
  * The issue's first "done when", as an operator meets it over the API: a webhook channel to a local
@@ -222,5 +222,56 @@ describe("alerts over the API", () => {
       calls.find((c) => c.body.includes("system:enforcement_failing")),
     );
     expect(call.signature).toBe(`sha256=${createHmac("sha256", SECRET).update(call.body).digest("hex")}`);
+  });
+
+  it("a scenario whose action is alert, and a ban held for approval, each raise an alert", async () => {
+    const yaml = [
+      "name: rdp-knocking",
+      'description: "Connections dropped on RDP: alert, do not ban"',
+      "enabled: true",
+      "severity: high",
+      "detection:",
+      "  source: events",
+      "  filter: { log_type: Firewall, action: drop, dst_port: 3389 }",
+      "  threshold: 3",
+      "  window: 1m",
+      "  group_by: src_ip",
+      "action:",
+      "  type: alert",
+      "  validate_threat: false",
+    ].join("\n");
+    const created = await t.api("POST", "/api/v1/scenarios", { yaml }, t.adminToken);
+    expect(created.status, created.text).toBe(201);
+    const rdp = (i: number) =>
+      drop(i)
+        .replace("src_ip=185.220.101.33", "src_ip=185.220.101.34")
+        .replace("dst_port=22", "dst_port=3389");
+    await sendTcp(t.syslogPort, `${[0, 1, 2].map(rdp).join("\n")}\n`);
+    const fromScenario = await eventually(async () => {
+      const res = await t.api("GET", "/api/v1/alerts?rule=rdp-knocking", undefined, t.adminToken);
+      return (res.json() as { items: (AlertJson & { source: string })[] }).items[0];
+    });
+    expect(fromScenario).toMatchObject({ source: "scenario", group_value: "185.220.101.34", count: 3 });
+    const ban = await t.api("GET", "/api/v1/bans/185.220.101.34", undefined, t.adminToken);
+    expect((ban.json() as { ban: unknown }).ban ?? null).toBeNull(); // alert only: no ban
+
+    // An sshd brute force from an authorized country waits for approval, and the analyst is told.
+    const geo = await t.api("GET", "/api/v1/geozone", undefined, t.adminToken);
+    const put = await t.api(
+      "PUT",
+      "/api/v1/geozone",
+      { ...(geo.json() as object), enabled: true, authorized_countries: ["FR"], hostile_countries: [] },
+      t.adminToken,
+    );
+    expect(put.status, put.text).toBe(200);
+    const at = Math.floor(Date.now() / 1000) * 1000;
+    const lines = Array.from({ length: 6 }, (_, i) => sshdFailure(`user${i}`, at, "90.12.77.42").line);
+    await sendTcp(t.syslogPort, `${lines.join("\n")}\n`);
+    const pending = await eventually(async () => {
+      const res = await t.api("GET", "/api/v1/alerts?source=pending_ban", undefined, t.adminToken);
+      return (res.json() as { items: (AlertJson & { title: string })[] }).items[0];
+    });
+    expect(pending.group_value).toBe("90.12.77.42");
+    expect(pending.title).toContain("waits for approval");
   });
 });
