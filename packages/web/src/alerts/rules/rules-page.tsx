@@ -11,7 +11,8 @@ import { formToInput, ruleToForm } from "./rule-form.js";
 import { useAlertRules, useRuleActions } from "./rule-queries.js";
 
 function thresholdText(r: AlertRule): string {
-  const what = r.detection.distinct ? `distinct ${r.detection.distinct}` : "events";
+  const one = r.detection.threshold === 1;
+  const what = r.detection.distinct ? `distinct ${r.detection.distinct}` : one ? "event" : "events";
   return `≥ ${r.detection.threshold} ${what} / ${r.detection.window} by ${r.detection.group_by}`;
 }
 
@@ -83,14 +84,20 @@ export function AlertRulesPage() {
                 opacity={r.enabled ? 1 : 0.55}
               >
                 <Table.Td onClick={(e) => e.stopPropagation()}>
-                  <Switch
-                    size="xs"
-                    checked={r.enabled}
-                    disabled={!isAdmin}
-                    onChange={(e) => toggle(r, e.currentTarget.checked)}
-                    aria-label={`Enable ${r.name}`}
-                    data-testid="rule-toggle"
-                  />
+                  {isAdmin ? (
+                    <Switch
+                      size="xs"
+                      checked={r.enabled}
+                      onChange={(e) => toggle(r, e.currentTarget.checked)}
+                      aria-label={`Enable ${r.name}`}
+                      data-testid="rule-toggle"
+                    />
+                  ) : (
+                    // A disabled switch looks the same on and off: those who cannot toggle read a word.
+                    <Text size="xs" fw={600} c={r.enabled ? "green" : "dimmed"} data-testid="rule-enabled">
+                      {r.enabled ? "on" : "off"}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <Text size="xs" fw={600}>
