@@ -6,20 +6,15 @@
  *
  *   npx tsx bench/ingest/run.ts [--events 1000000] [--connections 4] [--skip-http]
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
-import { freePort, REPO_ROOT } from "../../e2e/support/server-process.js";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { REPO_ROOT } from "../../e2e/support/server-process.js";
+import { arg, startBenchServer } from "../support/bench-server.js";
 
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
-};
 const EVENTS = Number(arg("events", "1000000"));
 const CONNECTIONS = arg("connections", "4");
 const SKIP_HTTP = process.argv.includes("--skip-http");
-const PASSWORD = "bench-admin-password";
 
 function rssMb(pid: number): number {
   try {
@@ -44,48 +39,14 @@ function run(cmd: string[], label: string): Promise<string> {
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), "vigil-bench-"));
-  const httpPort = await freePort();
-  const syslogPort = await freePort();
-  const built = existsSync(join(REPO_ROOT, "packages/server/dist/main.js"));
-  const entry = built ? ["packages/server/dist/main.js"] : ["--import", "tsx", "packages/server/src/main.ts"];
-  const server: ChildProcess = spawn(process.execPath, entry, {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      VIGIL_DATA_DIR: dataDir,
-      VIGIL_HTTP_PORT: String(httpPort),
-      VIGIL_HTTP_HOST: "127.0.0.1",
-      VIGIL_SYSLOG_PORT: String(syslogPort),
-      VIGIL_SYSLOG_HOST: "127.0.0.1",
-      VIGIL_ADMIN_PASSWORD: PASSWORD,
-      VIGIL_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const pid = server.pid ?? 0;
-  const url = `http://127.0.0.1:${httpPort}`;
+  const vigil = await startBenchServer("ingest", {}, { preferBuilt: true });
+  const { pid, url, syslogPort, token, built } = vigil;
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMb(pid));
   }, 250);
 
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${url}/health`)).ok) break;
-      } catch {
-        // starting
-      }
-      if (i > 600) throw new Error("server did not start");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const login = await fetch(`${url}/api/v1/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: PASSWORD }),
-    });
-    const { token } = (await login.json()) as { token: string };
     const auth = { authorization: `Bearer ${token}` };
     const total = async () => {
       const r = await fetch(`${url}/api/v1/events/stats?from=2000-01-01T00:00:00Z`, { headers: auth });
@@ -183,9 +144,7 @@ async function main() {
     );
   } finally {
     clearInterval(sampler);
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await vigil.stop();
   }
 }
 

@@ -3,7 +3,7 @@
  * a fresh data directory, signed in as admin; RFC 3164 headers; TCP syslog sockets; percentiles.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,10 @@ export const arg = (name: string, dflt: string): string => {
 };
 
 export interface BenchServer {
+  /** The server process, e.g. to sample its memory. */
+  pid: number;
+  /** True when the built server (dist) runs, false when the sources run through tsx. */
+  built: boolean;
   url: string;
   httpPort: number;
   syslogPort: number;
@@ -26,11 +30,17 @@ export interface BenchServer {
 
 const PASSWORD = "bench-admin-password";
 
-export async function startBenchServer(name: string, env: Record<string, string> = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  name: string,
+  env: Record<string, string> = {},
+  opts: { preferBuilt?: boolean } = {},
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `vigil-bench-${name}-`));
   const httpPort = await freePort();
   const syslogPort = await freePort();
-  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
+  const built = opts.preferBuilt === true && existsSync(join(REPO_ROOT, "packages/server/dist/main.js"));
+  const entry = built ? ["packages/server/dist/main.js"] : ["--import", "tsx", "packages/server/src/main.ts"];
+  const server: ChildProcess = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -81,7 +91,7 @@ export async function startBenchServer(name: string, env: Record<string, string>
       const text = await res.text();
       return { status: res.status, json: text ? (JSON.parse(text) as unknown) : null };
     };
-    return { url, httpPort, syslogPort, token, api, stop };
+    return { pid: server.pid ?? 0, built, url, httpPort, syslogPort, token, api, stop };
   } catch (err) {
     await stop();
     throw err;
