@@ -96,7 +96,6 @@ export async function createAlerts(o: CreateAlertsOptions): Promise<AlertsFeatur
   const escalation = startEscalationWorker({
     db: o.db,
     service,
-    notifier: channels.notifier,
     log: o.log,
     ...(o.escalationIntervalMs !== undefined ? { intervalMs: o.escalationIntervalMs } : {}),
   });

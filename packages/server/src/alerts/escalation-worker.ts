@@ -12,8 +12,6 @@ import type { AlertService } from "./alert-service.js";
 export interface EscalationWorkerDeps {
   db: Kysely<StateDatabase>;
   service: Pick<AlertService, "autoEscalate">;
-  /** Unused: the service notifies through its own notifier (accepted for the composition root). */
-  notifier?: unknown;
   intervalMs?: number;
   now?: () => number;
   log: { warn(obj: object, msg: string): void };

@@ -36,7 +36,7 @@ export function installAuditHook(app: FastifyInstance, audit: AuditService): voi
     const params = request.params;
     const attempted = field(body, "username");
     const detail: Record<string, unknown> = {};
-    if (body !== undefined && body !== null) detail.body = body;
+    if (body !== undefined && body !== null) detail.body = config.auditBody ? config.auditBody(body) : body;
     if (params && typeof params === "object" && Object.keys(params).length > 0) detail.params = params;
     const failure = reply.statusCode >= 400 ? problemDetail(reply, payload) : undefined;
     if (failure) detail.error = failure;

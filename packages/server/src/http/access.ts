@@ -36,6 +36,11 @@ declare module "fastify" {
      * Only high-volume machine endpoints (event ingestion) should set `false`.
      */
     audit?: boolean;
+    /**
+     * What of the request body the audit row keeps, for bodies whose secrets the name-based redaction
+     * cannot see (a Slack channel's `url` is its token); the result is still redacted by name.
+     */
+    auditBody?: (body: unknown) => unknown;
   }
   interface FastifyRequest {
     principal: Principal | null;

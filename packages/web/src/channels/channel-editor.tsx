@@ -1,6 +1,5 @@
 import {
   Button,
-  Alert as Callout,
   Group,
   Modal,
   NumberInput,
@@ -15,8 +14,8 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useState } from "react";
-import { errorMessage } from "../api/problem.js";
 import type { Severity } from "../api/types.js";
+import { EditorFooter } from "../components/editor-footer.js";
 import { SEVERITY_ORDER } from "../severity.js";
 import {
   applyPreset,
@@ -139,38 +138,17 @@ function EditorBody({ channel, onClose }: { channel: ChannelView | null; onClose
           />
         </>
       )}
-      {(save.error || remove.error) && (
-        <Callout color="red" variant="light" title="Not saved" data-testid="channel-error">
-          {errorMessage(save.error ?? remove.error)}
-        </Callout>
-      )}
-      <Group justify="space-between">
-        <Group gap="xs">
-          {channel && (
-            <Button
-              size="xs"
-              color="red"
-              variant="subtle"
-              loading={remove.isPending}
-              onClick={() => {
-                if (window.confirm(`Delete the channel “${channel.name}”?`))
-                  remove.mutate(channel.id, { onSuccess: onClose });
-              }}
-              data-testid="channel-delete"
-            >
-              Delete
-            </Button>
-          )}
-        </Group>
-        <Group gap="xs">
-          <Button size="xs" variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button size="xs" onClick={submit} loading={save.isPending} data-testid="channel-save">
-            Save
-          </Button>
-        </Group>
-      </Group>
+      <EditorFooter
+        testId="channel"
+        error={save.error ?? remove.error}
+        onDelete={channel ? () => remove.mutate(channel.id, { onSuccess: onClose }) : undefined}
+        confirmDelete={`Delete the channel “${channel?.name ?? ""}”?`}
+        deleting={remove.isPending}
+        onSave={submit}
+        saving={save.isPending}
+        onClose={onClose}
+        closeLabel="Cancel"
+      />
     </Stack>
   );
 }

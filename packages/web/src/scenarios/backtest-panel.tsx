@@ -1,15 +1,15 @@
-import { Alert, Badge, Button, Group, Select, Stack, Text } from "@mantine/core";
-import { useMemo, useState } from "react";
+import { Alert, Badge, Group, Stack, Text } from "@mantine/core";
+import { useMemo } from "react";
 import { errorMessage } from "../api/problem.js";
 import { Chart } from "../components/chart.js";
-import { REPLAY_RANGES, replayChartOption } from "../components/replay-chart.js";
+import { replayChartOption } from "../components/replay-chart.js";
+import { ReplayControls } from "../components/replay-controls.js";
 import { formatCount } from "../format.js";
 import { useScenarioActions } from "./scenario-queries.js";
 
 /** Runs the scenario (as edited, unsaved) over stored events: what it would have banned, acting on nothing. */
 export function BacktestPanel({ name, yaml }: { name: string; yaml: string }) {
   const { backtest } = useScenarioActions();
-  const [range, setRange] = useState("86400000");
   const result = backtest.data;
   const option = useMemo(
     () =>
@@ -21,37 +21,15 @@ export function BacktestPanel({ name, yaml }: { name: string; yaml: string }) {
         : null,
     [result],
   );
-  const run = () => {
-    const to = Date.now();
-    backtest.mutate({
-      name,
-      yaml,
-      from: new Date(to - Number(range)).toISOString(),
-      to: new Date(to).toISOString(),
-    });
-  };
   return (
     <Stack gap="xs" data-testid="backtest">
-      <Group gap="xs" align="flex-end">
-        <Select
-          size="xs"
-          label="Backtest over"
-          data={REPLAY_RANGES}
-          value={range}
-          onChange={(v) => v && setRange(v)}
-          allowDeselect={false}
-          w={160}
-        />
-        <Button
-          size="xs"
-          variant="light"
-          onClick={run}
-          loading={backtest.isPending}
-          data-testid="backtest-run"
-        >
-          Backtest
-        </Button>
-      </Group>
+      <ReplayControls
+        label="Backtest over"
+        button="Backtest"
+        testId="backtest-run"
+        pending={backtest.isPending}
+        onRun={(from, to) => backtest.mutate({ name, yaml, from, to })}
+      />
       {backtest.error && (
         <Alert color="red" variant="light">
           {errorMessage(backtest.error)}

@@ -1,8 +1,10 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
+import { REDACTED } from "../../auth/redact.js";
 import type { HttpFeature } from "../../http/app.js";
 import { HttpProblem, problemResponses } from "../../http/problem.js";
 import { fieldError } from "../../response/response-schemas.js";
+import { SeveritySchema as Severity } from "../alert-schemas.js";
 import type { ChannelStore } from "./channel-store.js";
 import { SECRET_FIELDS } from "./channel-validation.js";
 import type { ChannelNotifier, SendFn } from "./notifier.js";
@@ -11,7 +13,8 @@ import type { ChannelInput, ChannelType } from "./types.js";
 /**
  * Notification channels: audit reads, admins change, analysts may send a test. No secret ever leaves
  * in a response: the store's view drops them, and the request body the audit log keeps has them
- * replaced (the audit redaction knows `password` and `secret` by name, not a Slack URL's token).
+ * replaced through the route's `auditBody` (the audit redaction knows `password` and `secret` by
+ * name, not a Slack URL's token).
  */
 export interface ChannelRoutesDeps {
   store: ChannelStore;
@@ -23,13 +26,6 @@ export interface ChannelRoutesDeps {
 const tags = ["channels"];
 const Time = Type.String({ format: "date-time" });
 const Type_ = Type.Union([Type.Literal("email"), Type.Literal("slack"), Type.Literal("webhook")]);
-const Severity = Type.Union([
-  Type.Literal("critical"),
-  Type.Literal("high"),
-  Type.Literal("medium"),
-  Type.Literal("low"),
-  Type.Literal("info"),
-]);
 const IdParams = Type.Object({ id: Type.String({ format: "uuid" }) });
 
 const ChannelSchema = Type.Object({
@@ -69,7 +65,7 @@ const InputSchema = Type.Object(
         "webhook: {url, secret (≥ 16 chars)}. On PUT, a secret left out keeps the stored one.",
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: true },
 );
 
 const DeliverySchema = Type.Object({
@@ -80,24 +76,23 @@ const DeliverySchema = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
 });
 
-const REDACTED = "[redacted]";
-
-/** The body as sent, kept aside before the copy that validation and the audit log see is redacted. */
-const originals = new WeakMap<FastifyRequest, unknown>();
-
-function redactInPlace(body: unknown): void {
-  if (body === null || typeof body !== "object") return;
+/** The body the audit log keeps: the channel's secret fields blanked (a copy; the request is untouched). */
+function auditBody(body: unknown): unknown {
+  if (body === null || typeof body !== "object") return body;
   const { type, config } = body as { type?: unknown; config?: unknown };
-  if (config === null || typeof config !== "object") return;
+  if (config === null || typeof config !== "object") return body;
   const names = SECRET_FIELDS[type as ChannelType] ?? ["password", "secret", "url"];
-  for (const f of names)
-    if (typeof (config as Record<string, unknown>)[f] === "string")
-      (config as Record<string, unknown>)[f] = REDACTED;
+  const blanked: Record<string, unknown> = { ...(config as Record<string, unknown>) };
+  for (const f of names) if (typeof blanked[f] === "string") blanked[f] = REDACTED;
+  return { ...body, config: blanked };
 }
 
-/** The channel input as the client sent it; fields outside the schema are refused, not dropped. */
+/**
+ * The channel input; fields outside it are refused, not dropped (the schema admits extra properties
+ * so that validation keeps them for this check).
+ */
 function inputOf(req: FastifyRequest): ChannelInput {
-  const body = (originals.get(req) ?? req.body) as Record<string, unknown>;
+  const body = req.body as Record<string, unknown>;
   const unknown = Object.keys(body).find((k) => !INPUT_FIELDS.includes(k));
   if (unknown !== undefined) throw fieldError("body", unknown, "is not a field of a channel");
   return body as unknown as ChannelInput;
@@ -107,12 +102,6 @@ export const channelRoutes =
   (deps: ChannelRoutesDeps): HttpFeature =>
   async (app) => {
     const { store } = deps;
-
-    app.addHook("preValidation", async (req) => {
-      if (req.body === null || typeof req.body !== "object") return;
-      originals.set(req, structuredClone(req.body));
-      redactInPlace(req.body);
-    });
 
     app.get(
       "/api/v1/channels",
@@ -144,7 +133,7 @@ export const channelRoutes =
     app.post(
       "/api/v1/channels",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin" }, auditBody },
         schema: {
           tags,
           summary: "Create a notification channel (email, Slack or webhook); its secrets are sealed at rest",
@@ -158,7 +147,7 @@ export const channelRoutes =
     app.put(
       "/api/v1/channels/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin" }, auditBody },
         schema: {
           tags,
           summary: "Replace a channel's settings; secrets left out of config keep their stored value",

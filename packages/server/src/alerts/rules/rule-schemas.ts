@@ -1,14 +1,8 @@
 import { Type } from "@fastify/type-provider-typebox";
+import { SeveritySchema as Severity } from "../alert-schemas.js";
 
 /** TypeBox schemas of the alert-rules API (for the OpenAPI document and response shaping). */
 const Time = Type.String({ format: "date-time" });
-const Severity = Type.Union([
-  Type.Literal("critical"),
-  Type.Literal("high"),
-  Type.Literal("medium"),
-  Type.Literal("low"),
-  Type.Literal("info"),
-]);
 const FilterSchema = Type.Record(Type.String(), Type.Unknown(), {
   description: "The scenario filter language over event fields (see the scenarios documentation)",
 });

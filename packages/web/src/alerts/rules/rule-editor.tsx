@@ -1,9 +1,6 @@
 import {
   Autocomplete,
-  Button,
-  Alert as Callout,
   Divider,
-  Group,
   Modal,
   MultiSelect,
   NumberInput,
@@ -17,9 +14,9 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useState } from "react";
-import { errorMessage } from "../../api/problem.js";
 import { useSites } from "../../api/queries.js";
 import { useChannels } from "../../channels/channel-queries.js";
+import { EditorFooter } from "../../components/editor-footer.js";
 import { SEVERITY_ORDER } from "../../severity.js";
 import { useUsernames } from "../alert-queries.js";
 import type { AlertRule } from "../alert-types.js";
@@ -283,40 +280,17 @@ function EditorBody({
           />
         </SimpleGrid>
       )}
-      {(save.error || remove.error) && (
-        <Callout color="red" variant="light" title="Not saved" data-testid="rule-error">
-          {errorMessage(save.error ?? remove.error)}
-        </Callout>
-      )}
-      <Group justify="space-between">
-        <Group gap="xs">
-          {canEdit && rule && (
-            <Button
-              size="xs"
-              color="red"
-              variant="subtle"
-              loading={remove.isPending}
-              onClick={() => {
-                if (window.confirm(`Delete the rule “${rule.name}”? Its past alerts stay.`))
-                  remove.mutate(rule.id, { onSuccess: onClose });
-              }}
-              data-testid="rule-delete"
-            >
-              Delete
-            </Button>
-          )}
-        </Group>
-        <Group gap="xs">
-          <Button size="xs" variant="default" onClick={onClose}>
-            Close
-          </Button>
-          {canEdit && (
-            <Button size="xs" loading={save.isPending} onClick={submit} data-testid="rule-save">
-              Save
-            </Button>
-          )}
-        </Group>
-      </Group>
+      <EditorFooter
+        testId="rule"
+        error={save.error ?? remove.error}
+        onDelete={canEdit && rule ? () => remove.mutate(rule.id, { onSuccess: onClose }) : undefined}
+        confirmDelete={`Delete the rule “${rule?.name ?? ""}”? Its past alerts stay.`}
+        deleting={remove.isPending}
+        onSave={canEdit ? submit : undefined}
+        saving={save.isPending}
+        onClose={onClose}
+        closeLabel="Close"
+      />
       {canTest && (
         <>
           <Divider label="Test over stored events" labelPosition="left" />

@@ -1,8 +1,9 @@
-import { Badge, Button, Alert as Callout, Group, Select, Stack, Text } from "@mantine/core";
-import { useMemo, useState } from "react";
+import { Badge, Alert as Callout, Group, Stack, Text } from "@mantine/core";
+import { useMemo } from "react";
 import { errorMessage } from "../../api/problem.js";
 import { Chart } from "../../components/chart.js";
-import { REPLAY_RANGES, replayChartOption } from "../../components/replay-chart.js";
+import { replayChartOption } from "../../components/replay-chart.js";
+import { ReplayControls } from "../../components/replay-controls.js";
 import { formatCount, formatTime } from "../../format.js";
 import type { AlertRuleInput } from "../alert-types.js";
 import { useRuleActions } from "./rule-queries.js";
@@ -13,7 +14,6 @@ import { useRuleActions } from "./rule-queries.js";
  */
 export function RuleTestPanel({ build }: { build: () => AlertRuleInput | null }) {
   const { test } = useRuleActions();
-  const [range, setRange] = useState("86400000");
   const result = test.data;
   const option = useMemo(
     () =>
@@ -25,33 +25,18 @@ export function RuleTestPanel({ build }: { build: () => AlertRuleInput | null })
         : null,
     [result],
   );
-  const run = () => {
-    const rule = build();
-    if (!rule) return;
-    const to = Date.now();
-    test.mutate({
-      id: null,
-      rule,
-      from: new Date(to - Number(range)).toISOString(),
-      to: new Date(to).toISOString(),
-    });
-  };
   return (
     <Stack gap="xs" data-testid="rule-test-panel">
-      <Group gap="xs" align="flex-end">
-        <Select
-          size="xs"
-          label="Test over"
-          data={REPLAY_RANGES}
-          value={range}
-          onChange={(v) => v && setRange(v)}
-          allowDeselect={false}
-          w={160}
-        />
-        <Button size="xs" variant="light" onClick={run} loading={test.isPending} data-testid="rule-test">
-          Test
-        </Button>
-      </Group>
+      <ReplayControls
+        label="Test over"
+        button="Test"
+        testId="rule-test"
+        pending={test.isPending}
+        onRun={(from, to) => {
+          const rule = build();
+          if (rule) test.mutate({ id: null, rule, from, to });
+        }}
+      />
       {test.error && (
         <Callout color="red" variant="light" data-testid="rule-test-error">
           {errorMessage(test.error)}
