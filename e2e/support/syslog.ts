@@ -1,6 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
+import { bsdTime, sophosTime } from "../../packages/server/src/test-support/syslog-stamps.js";
+
+export { bsdTime, sophosTime };
 
 /** Writes `payload` to the syslog TCP listener and closes the connection once it is flushed. */
 export function sendTcp(port: number, payload: string): Promise<void> {
@@ -43,21 +46,6 @@ export function sendWithLogger(port: number, tag: string, priority: string, mess
       code === 0 ? resolve() : reject(new Error(`logger exited ${code}: ${stderr}`)),
     );
   });
-}
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const pad = (n: number): string => String(n).padStart(2, "0");
-
-/** RFC 3164 `Mmm dd hh:mm:ss` in UTC (a source without a configured zone is read as UTC). */
-export function bsdTime(ms: number): string {
-  const d = new Date(ms);
-  const day = String(d.getUTCDate()).padStart(2, " ");
-  return `${MONTHS[d.getUTCMonth()]} ${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-}
-
-/** Sophos `timestamp="2025-01-31T10:00:00+0000"`, always with an explicit offset. */
-export function sophosTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, "+0000");
 }
 
 export interface SampleLine {

@@ -3,6 +3,7 @@ import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertEveryRouteGuarded } from "../http/route-audit.js";
 import { BOUNCER_PUBLIC_ROUTES } from "../response/bouncer/bouncer-routes.js";
+import { bsdTime } from "../test-support/syslog-stamps.js";
 import { eventually, startTestVigil, type TestVigil } from "../test-support/test-vigil.js";
 
 /** The whole server as a user meets it: real syslog sockets in, the HTTP API out. */
@@ -64,7 +65,7 @@ describe("a running Vigil", () => {
     await sendTcp(t.syslogPort, `${sophos}\n${waf}\n`);
     await sendUdp(
       t.syslogPort,
-      "<38>Nov 21 10:00:00 bastion sshd[811]: Failed password for root from 8.8.8.8 port 40022 ssh2",
+      `<38>${bsdTime(Date.now())} bastion sshd[811]: Failed password for root from 8.8.8.8 port 40022 ssh2`,
     );
     const got = await eventually(async () => {
       const e = await events();
