@@ -2,10 +2,12 @@ import websocket from "@fastify/websocket";
 import type { HttpFeature } from "../http/app.js";
 import { principalOf } from "../http/guard.js";
 import type { LiveHub } from "./live-hub.js";
+import { parseSubscribe, TOPICS } from "./live-topics.js";
 
 /**
  * `GET /api/v1/ws?token=…`: the live channel. The guard has already checked the token (browsers cannot
- * set headers on a WebSocket). Clients send `{type:"subscribe", sites?, severities?}` to filter.
+ * set headers on a WebSocket). A client receives nothing but `hello` until it sends
+ * `{type:"subscribe", topics, sites?, min_severity?}`; each subscribe replaces the previous one.
  */
 export const wsRoutes =
   (hub: LiveHub): HttpFeature =>
@@ -19,8 +21,7 @@ export const wsRoutes =
         schema: {
           tags: ["live"],
           summary: "Live events over WebSocket (token in ?token=)",
-          description:
-            'Server → client: {type:"hello"}, {type:"new_event", data: Event}, {type:"lagged", dropped}. Client → server: {type:"subscribe", sites?: string[], severities?: string[]}.',
+          description: `Client → server: {type:"subscribe", topics: (${TOPICS.join(" | ")})[], sites?: string[], min_severity?: string} — sites and min_severity are the rooms of the events topic; without topics, every topic. Server → client: {type:"hello"}, {type:"subscribed"}, {type:"new_event", data: Event} (sampled above a per-client rate), {type:"skipped", skipped, max_per_second} once a second when events were left out of the sample, {type:"stats", data:{events, by_severity, interval_ms}} once a second when events arrived, alert/alert_updated, new_ban/ban_removed/ban_pending/ban_updated/enforcement_status, detection, {type:"lagged", dropped} when the client fell behind.`,
         },
       },
       (socket, req) => {
@@ -40,22 +41,29 @@ export const wsRoutes =
             socket.send(JSON.stringify({ type: "error", detail: "messages must be JSON" }));
             return;
           }
-          const m = msg as { type?: unknown; sites?: unknown; severities?: unknown };
+          const m = (typeof msg === "object" && msg !== null ? msg : {}) as Record<string, unknown>;
           if (m.type !== "subscribe") {
             socket.send(
               JSON.stringify({ type: "error", detail: 'unknown message type; expected "subscribe"' }),
             );
             return;
           }
-          const strings = (v: unknown) =>
-            Array.isArray(v) ? v.filter((x): x is string => typeof x === "string").slice(0, 200) : undefined;
-          const sites = strings(m.sites);
-          const severities = strings(m.severities);
-          handle.update({ ...(sites ? { sites } : {}), ...(severities ? { severities } : {}) });
+          const parsed = parseSubscribe(m);
+          if (!parsed.ok) {
+            socket.send(JSON.stringify({ type: "error", detail: parsed.detail }));
+            return;
+          }
+          const { sub } = parsed;
+          handle.update(sub);
           socket.send(
             JSON.stringify({
               type: "subscribed",
-              data: { sites: sites ?? [], severities: severities ?? [] },
+              data: {
+                topics: [...sub.topics],
+                sites: sub.sites,
+                severities: sub.severities,
+                min_severity: sub.minSeverity,
+              },
             }),
           );
         });
