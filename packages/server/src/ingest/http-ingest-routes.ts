@@ -81,8 +81,11 @@ export const httpIngestRoutes =
         }
         for (const m of result.modsec ?? []) modsec.push(finishModSec(m, origin.site, now));
       });
-      if (rejected.length > 0)
+      if (rejected.length > 0) {
+        // Received too, so received = stored + rejected + dead-lettered adds up on the Status page.
+        o.metrics.received.inc({ source: "http" }, rejected.length);
         o.metrics.failed.inc({ source: "http", reason: "invalid_record" }, rejected.length);
+      }
       return { events, modsec, rejected };
     };
 

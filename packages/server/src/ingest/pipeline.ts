@@ -116,9 +116,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         line.truncated ? "line truncated at the size limit" : "",
       ].filter(Boolean);
       e.parse_error = problems.join("; ");
-      if (e.parse_error || e.source_type === "unknown")
-        metrics.failed.inc({ source: e.source_type, reason: "parse_error" });
-      metrics.received.inc({ source: e.source_type });
+      // Counted once per batch by countBySource, not here: counting both ways doubled "received".
       out.push(e);
     }
     for (const m of result.modsec ?? []) {
@@ -126,6 +124,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       if (!result.event) row.raw_log = line.raw;
       modsecOut.push(row);
     }
+    // A rule-row-only line has no event of its own (its rows join another request's event): received, not in `out`.
     if (!result.event && (result.modsec?.length ?? 0) > 0) metrics.received.inc({ source: "modsecurity" });
   }
 

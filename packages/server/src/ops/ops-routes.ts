@@ -48,7 +48,12 @@ const StatusReply = Type.Object({
     stored_per_s: Type.Number(),
     queued: Type.Integer(),
     lag_ms: Type.Integer(),
-    stored_total: Type.Integer(),
+    received_total: Type.Integer({ description: "Lines and records received since start" }),
+    stored_total: Type.Integer({
+      description: "Events stored since start (parse errors included, kept raw)",
+    }),
+    kept_raw_total: Type.Integer({ description: "Stored events a parser could not read fully" }),
+    rejected_total: Type.Integer({ description: "HTTP records refused as invalid (never stored)" }),
     dead_lettered: Type.Integer(),
   }),
   live_clients: Type.Integer(),
@@ -131,6 +136,10 @@ export const opsRoutes =
         ]);
         const ev = o.writers.events.getStats();
         const rates = tracker.rates();
+        // Read now, not from the 1 s sample, so the totals agree with /metrics at the same moment.
+        const [receivedTotal, failed] = await Promise.all([sum(o.metrics.received), o.metrics.failed.get()]);
+        const failedBy = (reason: string) =>
+          failed.values.filter((v) => v.labels.reason === reason).reduce((a, v) => a + v.value, 0);
         return {
           version: o.version,
           uptime_s: Math.round((Date.now() - o.startedAt) / 1000),
@@ -154,7 +163,10 @@ export const opsRoutes =
             stored_per_s: Math.round(rates.stored),
             queued: ev.queued + o.writers.modsec.getStats().queued,
             lag_ms: ev.lagMs,
+            received_total: receivedTotal,
             stored_total: ev.stored,
+            kept_raw_total: failedBy("parse_error"),
+            rejected_total: failedBy("invalid_record"),
             dead_lettered: o.deadLettered(),
           },
           live_clients: o.hub.size,

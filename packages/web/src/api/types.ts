@@ -123,5 +123,14 @@ export interface SystemStatus {
   uptime_s: number;
   stores: { events: StoreHealth; state: StoreHealth };
   listeners: ListenerStatus[];
-  ingest: { received_per_s: number; stored_per_s: number; queued: number; dead_lettered: number };
+  ingest: {
+    received_per_s: number;
+    stored_per_s: number;
+    queued: number;
+    received_total: number;
+    stored_total: number;
+    kept_raw_total: number;
+    rejected_total: number;
+    dead_lettered: number;
+  };
 }

@@ -1,6 +1,6 @@
 import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useSystemStatus } from "../api/queries.js";
-import type { StoreHealth } from "../api/types.js";
+import type { StoreHealth, SystemStatus } from "../api/types.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { formatCount } from "../format.js";
 
@@ -46,6 +46,44 @@ function StoreRow({ name, store }: { name: string; store: StoreHealth }) {
   );
 }
 
+/**
+ * Since start, every line or record received is stored, queued, refused or dead-lettered, so the figures
+ * add up; lines kept raw (parse errors) are stored too, and listed apart so a bad parser shows.
+ */
+function IngestTotals({ ingest }: { ingest: SystemStatus["ingest"] }) {
+  const accounted = ingest.stored_total + ingest.queued + ingest.rejected_total + ingest.dead_lettered;
+  const gap = ingest.received_total - accounted;
+  return (
+    <Card py="xs" data-testid="ingest-totals">
+      <Group gap="lg" wrap="wrap">
+        <Text size="sm">
+          Since start: <b className="num">{formatCount(ingest.received_total)}</b> received
+        </Text>
+        <Text size="sm">
+          <b className="num">{formatCount(ingest.stored_total)}</b> stored
+          {ingest.kept_raw_total > 0 && (
+            <Text span c="orange.5" size="sm">
+              {" "}
+              ({formatCount(ingest.kept_raw_total)} kept raw)
+            </Text>
+          )}
+        </Text>
+        <Text size="sm">
+          <b className="num">{formatCount(ingest.queued)}</b> queued
+        </Text>
+        <Text size="sm" c={ingest.rejected_total > 0 ? "orange.5" : undefined}>
+          <b className="num">{formatCount(ingest.rejected_total)}</b> rejected
+        </Text>
+        {gap > 0 && (
+          <Text size="sm" c="dimmed">
+            + {formatCount(gap)} ModSecurity rule-only lines (stored as rule rows)
+          </Text>
+        )}
+      </Group>
+    </Card>
+  );
+}
+
 /** Is Vigil healthy: stores reachable, listeners up, ingest keeping pace. Refreshes every 5 s. */
 export function StatusPage() {
   const status = useSystemStatus();
@@ -72,6 +110,7 @@ export function StatusPage() {
           color={s.ingest.dead_lettered > 0 ? "red.5" : undefined}
         />
       </SimpleGrid>
+      <IngestTotals ingest={s.ingest} />
       <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm">
         <Card>
           <Text size="xs" tt="uppercase" fw={700} c="dimmed" mb="xs">
