@@ -2,10 +2,16 @@ import { Type } from "@fastify/type-provider-typebox";
 import type { Kysely } from "kysely";
 import type { HttpFeature } from "../http/app.js";
 import { optionalBody } from "../http/optional-body.js";
-import { HttpProblem, problemResponses } from "../http/problem.js";
+import {
+  HttpProblem,
+  PROBLEM_CONTENT_TYPE,
+  ProblemSchema,
+  problem,
+  problemResponses,
+} from "../http/problem.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { banDetail, banStats, decodeCursor, listBans, listPending } from "./ban-queries.js";
-import type { BanService } from "./ban-service.js";
+import { BanNeedsConfirmation, type BanService } from "./ban-service.js";
 import { canonicalIp } from "./ip-address.js";
 import {
   actorOf,
@@ -24,6 +30,31 @@ const tags = ["bans"];
 const Note = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 1000 })) },
   { additionalProperties: false },
+);
+
+/** The 409 of a manual ban: a refusal, or (confirm_required) a question the client may answer. */
+const BanConflict = Type.Object(
+  {
+    ...ProblemSchema.properties,
+    confirm_required: Type.Optional(
+      Type.Boolean({ description: 'true: resend with "confirm": true to ban anyway' }),
+    ),
+    risks: Type.Optional(
+      Type.Array(
+        Type.Object({
+          kind: Type.Union([
+            Type.Literal("private"),
+            Type.Literal("loopback"),
+            Type.Literal("link_local"),
+            Type.Literal("source_network"),
+            Type.Literal("whitelisted"),
+          ]),
+          detail: Type.String(),
+        }),
+      ),
+    ),
+  },
+  { title: "BanConflict" },
 );
 
 function ipParam(text: string, context: "body" | "params"): string {
@@ -173,7 +204,8 @@ export const banRoutes =
         config: { access: { role: "analyst" } },
         schema: {
           tags,
-          summary: "Ban an IP by hand (tier escalation applies; hard-whitelisted IPs are refused with 409)",
+          summary:
+            "Ban an IP by hand (tier escalation applies; hard-whitelisted IPs are refused with 409; private, loopback, link-local, log-source and whitelisted IPs answer 409 with confirm_required unless confirm is true)",
           body: Type.Object(
             {
               ip: Type.String({ minLength: 1, maxLength: 64 }),
@@ -191,22 +223,38 @@ export const banRoutes =
                   }),
                 ]),
               ),
+              confirm: Type.Optional(
+                Type.Boolean({
+                  description:
+                    "Ban even a private, loopback, link-local, log-source or (not hard) whitelisted address",
+                }),
+              ),
             },
             { additionalProperties: false },
           ),
-          response: { 201: BanSchema, ...problemResponses(400, 409) },
+          response: { 201: BanSchema, ...problemResponses(400), 409: BanConflict },
         },
       },
       async (req, reply) => {
         const ip = ipParam(req.body.ip, "body");
-        const ban = await bans.manualBan({
-          ip,
-          reason: req.body.reason,
-          duration: req.body.duration,
-          actor: actorOf(req),
-        });
-        reply.code(201);
-        return ban;
+        try {
+          const ban = await bans.manualBan({
+            ip,
+            reason: req.body.reason,
+            duration: req.body.duration,
+            actor: actorOf(req),
+            confirm: req.body.confirm,
+          });
+          reply.code(201);
+          return ban;
+        } catch (e) {
+          if (!(e instanceof BanNeedsConfirmation)) throw e;
+          // The shared error handler knows only `detail`: this 409 also says it can be confirmed.
+          return reply
+            .code(409)
+            .type(PROBLEM_CONTENT_TYPE)
+            .send({ ...problem(409, e.detail), confirm_required: true, risks: e.risks });
+        }
       },
     );
 

@@ -3,6 +3,7 @@ import type { Detection } from "../detection/types.js";
 import { HttpProblem } from "../http/problem.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { banDecision, type Decision, decide, isActiveBan, liveEntries, zoneOf } from "./ban-policy.js";
+import { type BanRisk, manualBanRisks } from "./ban-safety.js";
 import { liftBan, lockBan, nextVersion, writeBan } from "./ban-writes.js";
 import { FpGuard } from "./fp-guard.js";
 import { geoblockFor, getGeoZone } from "./geo-store.js";
@@ -34,6 +35,13 @@ export interface BanServiceDeps {
 }
 
 export type ManualDuration = "4h" | "24h" | "7d" | "permanent" | number;
+
+/** A manual ban that needs `confirm: true` (a 409 whose `risks` say why; see ban-safety.ts). */
+export class BanNeedsConfirmation extends HttpProblem {
+  constructor(readonly risks: BanRisk[]) {
+    super(409, `${risks.map((r) => r.detail).join("; ")}. Send "confirm": true to ban it anyway.`);
+  }
+}
 
 export const zeroReputation: ReputationProvider = { score: async () => ({ score: 0, sources: [] }) };
 
@@ -151,22 +159,31 @@ export function createBanService(deps: BanServiceDeps) {
       return { decision };
     },
 
-    /** A ban by hand: tier escalation applies; hard-whitelisted IPs are refused (409). */
+    /**
+     * A ban by hand: tier escalation applies; hard-whitelisted IPs are refused (409); private,
+     * loopback, link-local, log-source and whitelisted addresses need `confirm` (BanNeedsConfirmation).
+     */
     async manualBan(input: {
       ip: string;
       reason: string;
       duration?: ManualDuration | undefined;
       actor: string;
+      confirm?: boolean | undefined;
     }): Promise<Ban> {
       const ip = canonicalIp(input.ip);
       if (!ip) throw new HttpProblem(400, `ip: "${input.ip}" is not an IPv4 or IPv6 address`);
       const now = clock();
-      const hard = liveEntries(await whitelistFor(db, ip), now).find((e) => e.type === "hard");
+      const whitelist = await whitelistFor(db, ip);
+      const hard = liveEntries(whitelist, now).find((e) => e.type === "hard");
       if (hard) {
         throw new HttpProblem(
           409,
           `${ip} is hard-whitelisted by ${hard.ip} (${hard.reason}); remove the entry to ban it`,
         );
+      }
+      if (!input.confirm) {
+        const risks = await manualBanRisks(db, ip, whitelist, now);
+        if (risks.length > 0) throw new BanNeedsConfirmation(risks);
       }
       const geo = await getGeoZone(db);
       const country = deps.countryOf?.(ip) ?? "";
