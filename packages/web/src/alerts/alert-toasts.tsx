@@ -1,13 +1,15 @@
 import { Anchor, Notification, Portal, Stack, Text } from "@mantine/core";
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
-import { useLive } from "../live/live-context.js";
+import { useLive, useLiveInterest } from "../live/live-context.js";
 import { severityColor } from "../severity.js";
 import { loudAlert } from "./alert-live.js";
 import type { Alert } from "./alert-types.js";
 
 const SHOW_MS = 12_000;
 const MAX_TOASTS = 4;
+/** Every page shows the toasts, so every page receives alerts (and nothing else unless it asks). */
+const ALERTS_ONLY = { topics: ["alerts"] } as const;
 
 /**
  * A toast for every new critical or high alert, wherever the analyst is in the console, with a link
@@ -16,6 +18,7 @@ const MAX_TOASTS = 4;
  */
 export function AlertToasts() {
   const { listenMessages } = useLive();
+  useLiveInterest(ALERTS_ONLY);
   const [toasts, setToasts] = useState<Alert[]>([]);
   const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
 

@@ -14,7 +14,7 @@ import {
   type PresetRange,
   RANGES,
 } from "../filters/filters.js";
-import { useLive } from "../live/live-context.js";
+import { useLive, useLiveInterest } from "../live/live-context.js";
 import { EventsByType } from "./events-by-type.js";
 import { GeoMap } from "./geo-map.js";
 import { LiveFeed } from "./live-feed.js";
@@ -29,10 +29,14 @@ const REFRESH_MS = 10_000;
 const LIVE_REFRESH_MIN_MS = 3_000;
 const DASHBOARD_QUERIES = new Set(["stats", "timeline", "top", "geo"]);
 
-/** Refetches the dashboard's aggregates soon after live events arrive (throttled). */
-function useRefreshOnLiveEvents() {
+/**
+ * Refetches the dashboard's aggregates soon after events arrive (throttled). It follows the live
+ * `stats` ticks (one small message a second while events arrive), not the events themselves.
+ */
+function useRefreshOnLiveEvents(site: string) {
   const queryClient = useQueryClient();
-  const { listen } = useLive();
+  const { listenMessages } = useLive();
+  useLiveInterest({ topics: ["stats"], sites: site ? [site] : [] });
   const last = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
@@ -43,8 +47,8 @@ function useRefreshOnLiveEvents() {
         predicate: (q) => q.queryKey[0] === "events" && DASHBOARD_QUERIES.has(String(q.queryKey[1])),
       });
     };
-    const stop = listen(() => {
-      if (timer.current) return;
+    const stop = listenMessages((m) => {
+      if (m.type !== "stats" || timer.current) return;
       const wait = Math.max(0, last.current + LIVE_REFRESH_MIN_MS - Date.now());
       timer.current = setTimeout(refresh, wait);
     });
@@ -53,7 +57,7 @@ function useRefreshOnLiveEvents() {
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
     };
-  }, [listen, queryClient]);
+  }, [listenMessages, queryClient]);
 }
 
 export function DashboardPage() {
@@ -72,7 +76,7 @@ export function DashboardPage() {
   const attackers = useTop("src_ip", filters, 10, refresh);
   const countries = useTop("country", filters, 10, refresh);
   const geo = useGeo(filters, refresh);
-  useRefreshOnLiveEvents();
+  useRefreshOnLiveEvents(site);
 
   const setParam = (key: string, value: string) => {
     const next = new URLSearchParams(params);

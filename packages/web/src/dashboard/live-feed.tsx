@@ -5,7 +5,7 @@ import { Empty } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { countryName, formatClock, formatEndpoint } from "../format.js";
 import { FEED_CAP, matchesSite, prependCapped } from "../live/feed-buffer.js";
-import { useLive } from "../live/live-context.js";
+import { useLive, useLiveInterest } from "../live/live-context.js";
 import { severityHex } from "../severity.js";
 import { Panel } from "./panel.js";
 
@@ -30,11 +30,20 @@ export function LiveFeed({
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
 
-  // Ask the server for this site only; the local check below covers a server that sends everything.
-  const { listen, subscribe, recent } = live;
-  useEffect(() => {
-    subscribe(site ? { sites: [site] } : {});
-  }, [site, subscribe]);
+  // Ask the server for this site's events only while the feed is shown; the local check below covers
+  // another component having widened the room.
+  const { listen, listenMessages, recent } = live;
+  useLiveInterest({ topics: ["events"], sites: site ? [site] : [] });
+  // Above its rate the server sends a sample and says how many it left out: say so, not "all traffic".
+  const [skipped, setSkipped] = useState(0);
+  useEffect(
+    () =>
+      listenMessages((m) => {
+        const n = (m as { skipped?: unknown }).skipped;
+        if (m.type === "skipped" && typeof n === "number") setSkipped((total) => total + n);
+      }),
+    [listenMessages],
+  );
 
   useEffect(() => {
     // Events may have arrived between the first render and this effect: take the buffer again
@@ -77,6 +86,17 @@ export function LiveFeed({
         <Badge color="blue" variant="light" data-testid="live-feed-held">
           {held.length >= FEED_CAP ? `${FEED_CAP}+` : held.length} new
         </Badge>
+      )}
+      {skipped > 0 && (
+        <Text
+          size="xs"
+          c="dimmed"
+          className="num"
+          data-testid="live-feed-skipped"
+          title="Above its live rate the server sends an even sample of the events; the explorer has them all."
+        >
+          {skipped.toLocaleString()} skipped
+        </Text>
       )}
       <Text size="xs" c="dimmed" className="num">
         {rows.length} shown

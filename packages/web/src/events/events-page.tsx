@@ -1,4 +1,4 @@
-import { Button, Center, Group, Stack, Text, Title } from "@mantine/core";
+import { Button, Center, Group, Stack, Switch, Text, Title } from "@mantine/core";
 import { useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { useEventPages } from "../api/queries.js";
@@ -14,6 +14,7 @@ import { formatCount } from "../format.js";
 import { EventDrawer } from "./event-drawer.js";
 import { EventsTable } from "./events-table.js";
 import { FilterBar } from "./filter-bar.js";
+import { useLiveTail } from "./live-tail.js";
 
 export function EventsPage() {
   const [params, setParams] = useSearchParams();
@@ -23,7 +24,14 @@ export function EventsPage() {
   const pages = useEventPages(filters);
   const [selected, setSelected] = useState<ApiEvent | null>(null);
 
-  const events = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
+  const loaded = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
+  // Off by default: rows moving under the cursor get in the way of reading; on, new matches come on top.
+  const [tailOn, setTailOn] = useState(false);
+  const live = useLiveTail(filters, tailOn, loaded);
+  const events = useMemo(
+    () => (live.tail.length > 0 ? [...live.tail, ...loaded] : loaded),
+    [live.tail, loaded],
+  );
   const apply = (next: EventFilters) => setParams(filtersToSearch(next));
   const span = pages.data?.pages[0]?.span;
 
@@ -36,10 +44,31 @@ export function EventsPage() {
             {events.length > 0 &&
               `${formatCount(events.length)} shown${pages.hasNextPage ? ", more available" : ""}`}
           </Text>
+          {live.gap && (
+            <Text size="xs" c="orange" data-testid="live-tail-gap">
+              More arrived than the tail shows: refresh for all
+            </Text>
+          )}
+          <Switch
+            size="sm"
+            label="Live tail"
+            checked={tailOn && live.available}
+            disabled={!live.available}
+            title={
+              live.available
+                ? "New matching events appear at the top as they arrive"
+                : "A live tail needs a time range that runs up to now"
+            }
+            onChange={(e) => setTailOn(e.currentTarget.checked)}
+            data-testid="live-tail"
+          />
           <Button
             size="xs"
             variant="default"
-            onClick={() => void pages.refetch()}
+            onClick={() => {
+              live.reset();
+              void pages.refetch();
+            }}
             loading={pages.isRefetching}
           >
             Refresh

@@ -1,9 +1,19 @@
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import type { ApiEvent } from "../api/types.js";
 import { useAuth } from "../auth/auth-context.js";
 import { currentToken } from "../auth/session.js";
 import { RecentEvents } from "./feed-buffer.js";
-import { LiveSocket, type LiveStatus, liveUrl, type Subscription } from "./live-socket.js";
+import { LiveSocket, type LiveStatus, liveUrl } from "./live-socket.js";
+import { type LiveInterest, mergeInterests, type Subscription, sameSubscription } from "./subscriptions.js";
 
 type Listener = (event: ApiEvent) => void;
 /** A state-change message from the server (bans, detections, enforcement status). */
@@ -21,7 +31,8 @@ interface LiveValue {
   listen(listener: Listener): () => void;
   /** The events received lately, newest first (capped), so a page mounted now can show them at once. */
   recent(): ApiEvent[];
-  subscribe(subscription: Subscription): void;
+  /** Says what a mounted component shows (topics, event rooms); returns the function that withdraws it. */
+  register(interest: LiveInterest): () => void;
   /** Registers a listener for non-event messages (new_ban, ban_removed, …); returns the unsubscribe function. */
   listenMessages(listener: MessageListener): () => void;
 }
@@ -37,8 +48,29 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const messageListeners = useRef(new Set<MessageListener>());
   const recentEvents = useRef(new RecentEvents<ApiEvent>());
   const socketRef = useRef<LiveSocket | null>(null);
-  // Pages may subscribe before the socket exists (child effects run first): keep it for the socket.
-  const subscriptionRef = useRef<Subscription>({});
+  // Components register before the socket exists (child effects run first): the socket takes the union.
+  const interests = useRef(new Map<number, LiveInterest>());
+  const nextId = useRef(0);
+  const subscriptionRef = useRef<Subscription>(mergeInterests([]));
+  const sync = useCallback(() => {
+    const next = mergeInterests(interests.current.values());
+    if (sameSubscription(next, subscriptionRef.current)) return;
+    subscriptionRef.current = next;
+    socketRef.current?.subscribe(next);
+  }, []);
+  // Stable across renders, so a status change does not make every component re-register.
+  const register = useCallback(
+    (interest: LiveInterest) => {
+      const id = nextId.current++;
+      interests.current.set(id, interest);
+      sync();
+      return () => {
+        interests.current.delete(id);
+        sync();
+      };
+    },
+    [sync],
+  );
 
   const userId = user?.id;
   useEffect(() => {
@@ -89,12 +121,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           messageListeners.current.delete(listener);
         };
       },
-      subscribe(subscription) {
-        subscriptionRef.current = subscription;
-        socketRef.current?.subscribe(subscription);
-      },
+      register,
     }),
-    [status, dropped],
+    [status, dropped, register],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
@@ -103,4 +132,15 @@ export function useLive(): LiveValue {
   const value = useContext(LiveContext);
   if (!value) throw new Error("useLive outside LiveProvider");
   return value;
+}
+
+/**
+ * Subscribes the live channel to what this component shows while it is mounted (null: nothing). The
+ * interest is compared by value, so callers may pass a fresh object each render.
+ */
+export function useLiveInterest(interest: LiveInterest | null): void {
+  const { register } = useLive();
+  const key = interest ? JSON.stringify(interest) : "";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the interest's value
+  useEffect(() => (interest ? register(interest) : undefined), [key, register]);
 }

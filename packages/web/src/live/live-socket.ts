@@ -1,15 +1,12 @@
 /**
  * The WebSocket to `/api/v1/ws`: reconnects with capped exponential backoff and jitter, re-sends the
- * subscription after every reconnect, and reports its state for the header indicator.
+ * subscription (topics and event rooms) after every reconnect, and reports its state for the header
+ * indicator.
  */
 import type { ApiEvent, ServerMessage } from "../api/types.js";
+import type { Subscription } from "./subscriptions.js";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
-
-export interface Subscription {
-  sites?: string[];
-  severities?: string[];
-}
 
 interface LiveSocketOptions {
   /** Built at each attempt, so a fresh token is used after a new sign-in. */
@@ -32,7 +29,7 @@ export class LiveSocket {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
   private stopped = false;
-  private subscription: Subscription = {};
+  private subscription: Subscription = { topics: [], sites: [], min_severity: null };
 
   constructor(options: LiveSocketOptions) {
     this.options = options;
@@ -67,13 +64,7 @@ export class LiveSocket {
 
   private sendSubscription(): void {
     if (this.socket?.readyState !== WebSocket.OPEN) return;
-    this.socket.send(
-      JSON.stringify({
-        type: "subscribe",
-        sites: this.subscription.sites ?? [],
-        severities: this.subscription.severities ?? [],
-      }),
-    );
+    this.socket.send(JSON.stringify({ type: "subscribe", ...this.subscription }));
   }
 
   private connect(): void {
