@@ -1,6 +1,7 @@
-import { pino } from "pino";
+import { type LoggerOptions, pino } from "pino";
 import { startVigil } from "./app/start-vigil.js";
 import { ConfigError, loadConfig } from "./config/config.js";
+import { prettyDestination } from "./ops/pretty-log.js";
 
 /** `npm start`: read the configuration, start Vigil, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -14,7 +15,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = pino({
+  // Readable lines for a person at a terminal; JSON for files, pipes, journald and log shippers.
+  const pretty =
+    config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true);
+  const options: LoggerOptions = {
     level: config.logLevel,
     // Secrets never reach the logs, whatever a caller passes in.
     redact: {
@@ -31,11 +35,16 @@ async function main(): Promise<void> {
       ],
       censor: "[redacted]",
     },
-  });
+  };
+  const log = pretty
+    ? pino(options, prettyDestination(process.stdout, process.stdout.hasColors?.() ?? false))
+    : pino(options);
   const vigil = await startVigil(config, log);
   const ports = vigil.syslog.ports;
+  // banner: the pretty formatter boxes this line; in JSON it is an ordinary info record.
   log.info(
     {
+      banner: true,
       http: vigil.httpUrl,
       syslog: ports,
       dataDir: config.dataDir,

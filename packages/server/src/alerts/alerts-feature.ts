@@ -3,6 +3,7 @@ import type { Registry } from "prom-client";
 import type { Detection } from "../detection/types.js";
 import type { HttpFeature } from "../http/app.js";
 import type { Event } from "../ingest/event.js";
+import { alertLine, logLine } from "../ops/activity-log.js";
 import type { BanChange } from "../response/ban-service.js";
 import type { TargetStatus } from "../response/enforcement/target-repo.js";
 import type { EventStore } from "../storage/event-store.js";
@@ -77,7 +78,10 @@ export async function createAlerts(o: CreateAlertsOptions): Promise<AlertsFeatur
     db: o.db,
     eventStore: o.eventStore,
     notifier: channels.notifier,
-    publish: (type, alert) => o.hub.publish(type, alert, { site: alert.site, severity: alert.severity }),
+    publish: (type, alert) => {
+      if (type === "alert") logLine(o.log, alertLine(alert));
+      o.hub.publish(type, alert, { site: alert.site, severity: alert.severity });
+    },
     log: o.log,
   });
   const raise = (a: NewAlert) =>

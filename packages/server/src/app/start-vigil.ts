@@ -25,6 +25,7 @@ import { TableWriter } from "../ingest/table-writer.js";
 import { createFeeds } from "../intel/feeds/feeds-feature.js";
 import { LiveHub } from "../live/live-hub.js";
 import { wsRoutes } from "../live/ws-routes.js";
+import { banLine, detectionLine, logLine } from "../ops/activity-log.js";
 import { createMetrics } from "../ops/metrics.js";
 import { httpMetricsPlugin, opsRoutes } from "../ops/ops-routes.js";
 import { bouncerRoutes } from "../response/bouncer/bouncer-routes.js";
@@ -189,12 +190,14 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
     });
     enforcement.start();
     closers.push(() => enforcement.stop());
+    const banLog = log.child({ component: "bans" });
     const response = createResponse({
       db: state.db,
       reputation: feeds.reputation,
       countryOf,
-      log: log.child({ component: "bans" }),
+      log: banLog,
       onChange: (change) => {
+        logLine(banLog, banLine(change));
         const site = "site" in change.data && change.data.site ? change.data.site : undefined;
         hub.publish(change.type, change.data, site ? { site } : {});
         enforcement.notifyChange();
@@ -216,6 +219,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       log: detectionLog,
       thresholdFor: firstOffence.thresholdFor,
       onDetection: (d) => {
+        logLine(detectionLog, detectionLine(d));
         if (d.action === "alert") alerts.onDetection(d);
         if (d.action !== "ban") return;
         response.bans

@@ -10,6 +10,8 @@ import { isValidTimeZone } from "../ingest/time.js";
 export interface VigilConfig {
   dataDir: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+  /** auto: readable lines on a terminal, JSON lines otherwise (files, pipes, journald, containers). */
+  logFormat: "auto" | "pretty" | "json";
   http: { host: string; port: number; publicUrl: string };
   syslog: {
     host: string;
@@ -196,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
       "debug",
       "trace",
     ] as const),
+    logFormat: r.oneOf(S("VIGIL_LOG_FORMAT", "log_format"), "auto", ["auto", "pretty", "json"] as const),
     http: {
       host: r.string(S("VIGIL_HTTP_HOST", "http.host"), "0.0.0.0"),
       port: httpPort,

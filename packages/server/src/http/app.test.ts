@@ -108,7 +108,7 @@ describe("http app plumbing", () => {
 
   it("keeps a ?token= out of the request log", async () => {
     const lines: string[] = [];
-    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+    const logger = pino({ level: "debug" }, { write: (line: string) => lines.push(line) });
     const app = await buildHttpApp({ state: t.state.store, version: "test", logger, features: [probes] });
     await app.ready();
     const res = await app.inject({
@@ -121,6 +121,22 @@ describe("http app plumbing", () => {
     const log = lines.join("");
     expect(log).toContain("/api/v1/ws-probe?token=[redacted]&x=1");
     expect(log).not.toContain(t.tokens.audit);
+  });
+
+  it("logs each request in one line at debug, none at info", async () => {
+    const logged = async (level: string) => {
+      const lines: string[] = [];
+      const logger = pino({ level }, { write: (line: string) => lines.push(line) });
+      const app = await buildHttpApp({ state: t.state.store, version: "test", logger });
+      await app.inject({ method: "GET", url: "/health" });
+      await app.close();
+      return lines.map((l) => JSON.parse(l) as { level: number; msg: string });
+    };
+    expect(await logged("info")).toEqual([]);
+    const debug = await logged("debug");
+    expect(debug).toHaveLength(1);
+    expect(debug[0]?.level).toBe(20);
+    expect(debug[0]?.msg).toMatch(/^GET \/health 200 [\d.]+ ms$/);
   });
 
   it("serves an OpenAPI document describing every route, its schemas and who may call it", async () => {

@@ -22,6 +22,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import { installAuditHook } from "../auth/audit-hook.js";
 import { type AuthOptions, createAuth } from "../auth/auth-feature.js";
 import type { StateStore } from "../storage/state-store.js";
+import { installAccessLog } from "./access-log.js";
 import { installAuthGuard } from "./guard.js";
 import { healthRoutes } from "./health-routes.js";
 import { withRedactedRequests } from "./log-redact.js";
@@ -57,9 +58,15 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
   const options = { trustProxy: deps.trustProxy ?? false, bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024 };
   const app: VigilApp = (
     deps.logger
-      ? Fastify({ ...options, loggerInstance: withRedactedRequests(deps.logger) })
+      ? Fastify({
+          ...options,
+          loggerInstance: withRedactedRequests(deps.logger),
+          disableRequestLogging: true,
+        })
       : Fastify({ ...options, logger: false })
   ).withTypeProvider<TypeBoxTypeProvider>();
+
+  if (deps.logger) installAccessLog(app);
 
   // Before any route exists: collect routes and refuse to start if one lacks config.access.
   installRouteCatalogue(app);

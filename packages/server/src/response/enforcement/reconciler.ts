@@ -165,7 +165,10 @@ export function createEnforcement(o: EnforcementOptions): Enforcement {
       r.failures++;
       r.syncedVersion = null;
       const message = errorText(e);
-      o.log.warn({ target: row.name, err: message, failures: r.failures }, "enforcement sync failed");
+      o.log.warn(
+        { target: row.name, err: message, failures: r.failures },
+        `enforcement sync to ${row.name} failed (attempt ${r.failures}, retrying): ${message}`,
+      );
       const saved = await repo.setStatus(row.id, {
         state: "failing",
         last_error: message,
@@ -232,7 +235,10 @@ export function createEnforcement(o: EnforcementOptions): Enforcement {
       r.feedFailures++;
       const message = errorText(e);
       record(message);
-      o.log.warn({ target: row.name, err: message, failures: r.feedFailures }, "feed group sync failed");
+      o.log.warn(
+        { target: row.name, err: message, failures: r.feedFailures },
+        `blocklist feed group sync to ${row.name} failed (attempt ${r.feedFailures}, retrying): ${message}`,
+      );
       if (!stopped && !r.feedRetry)
         r.feedRetry = setTimeout(() => {
           r.feedRetry = null;
