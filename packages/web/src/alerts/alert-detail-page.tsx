@@ -3,6 +3,7 @@ import { type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
 import type { ApiEvent } from "../api/types.js";
 import { useAuth } from "../auth/auth-context.js";
+import { BannedBadge } from "../bans/banned-badge.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { EventDrawer } from "../events/event-drawer.js";
@@ -48,6 +49,7 @@ function Facts({ alert }: { alert: AlertDetail }) {
             <Text span ff="monospace">
               {alert.group_value}
             </Text>
+            <BannedBadge ip={alert.group_value} />
           </Fact>
         )}
         <Fact label="Count">

@@ -1,5 +1,6 @@
 import { ScrollArea, Table, Text, Tooltip } from "@mantine/core";
 import { useNavigate } from "react-router";
+import { BannedBadge } from "../bans/banned-badge.js";
 import { useNow } from "../bans/use-now.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatCount, formatTime } from "../format.js";
@@ -80,6 +81,7 @@ export function AlertsTable({ alerts, empty }: { alerts: Alert[]; empty: string 
                 title={a.group_by ? `${a.group_by} = ${a.group_value}` : undefined}
               >
                 {a.group_value}
+                <BannedBadge ip={a.group_value} />
               </Table.Td>
               <Table.Td ta="right" className="num">
                 {formatCount(a.count)}

@@ -34,6 +34,41 @@ export interface BanDetail {
   history: BanHistoryEntry[];
 }
 
+/** GET /api/v1/bans/enforcement: whether bans reach any enforcement point. */
+export interface EnforcementSummary {
+  targets_enabled: number;
+  targets_failing: number;
+  bouncers: number;
+  bouncers_live: number;
+  /** false: no enabled target and no live bouncer; bans are recorded but enforced nowhere. */
+  enforced: boolean;
+}
+
+export type IpSyncState = "synced" | "pending" | "failing" | "disabled";
+
+/** GET /api/v1/bans/:ip/enforcement: where one ban is enforced. */
+export interface BanEnforcement {
+  ip: string;
+  in_force: boolean;
+  changed_at: string;
+  targets: Array<{
+    id: string;
+    name: string;
+    type: TargetType;
+    state: IpSyncState;
+    target_state: "ok" | "failing" | "never";
+    last_sync: string | null;
+    last_error: string | null;
+  }>;
+  bouncers: Array<{ id: string; name: string; last_pull: string | null; pulled_since_change: boolean }>;
+}
+
+/** The 409 of POST /api/v1/bans when the ban needs `confirm: true`. */
+export interface BanRisk {
+  kind: "private" | "loopback" | "link_local" | "source_network" | "whitelisted";
+  detail: string;
+}
+
 export interface KeyCount {
   key: string;
   count: number;

@@ -7,6 +7,7 @@ import { StatusBadge } from "./active-bans.js";
 import { formatRemaining, formatSpan, tierLabel } from "./ban-format.js";
 import { useBanDetail } from "./ban-queries.js";
 import { CountryCell } from "./country-cell.js";
+import { EnforcedOn } from "./enforced-on.js";
 import { useNow } from "./use-now.js";
 
 const ACTION_COLOR: Record<BanAction, string> = {
@@ -64,18 +65,21 @@ export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => v
         ) : (
           <>
             {ban ? (
-              <Table fz="xs" verticalSpacing={2} withRowBorders={false}>
-                <Table.Tbody>
-                  {rows.map(([label, value]) => (
-                    <Table.Tr key={label}>
-                      <Table.Td c="dimmed" w={130}>
-                        {label}
-                      </Table.Td>
-                      <Table.Td>{value}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <>
+                <Table fz="xs" verticalSpacing={2} withRowBorders={false}>
+                  <Table.Tbody>
+                    {rows.map(([label, value]) => (
+                      <Table.Tr key={label}>
+                        <Table.Td c="dimmed" w={130}>
+                          {label}
+                        </Table.Td>
+                        <Table.Td>{value}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+                {ip && <EnforcedOn ip={ip} />}
+              </>
             ) : (
               <Text size="sm" c="dimmed">
                 Not banned now.

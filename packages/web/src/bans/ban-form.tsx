@@ -1,30 +1,42 @@
-import { Alert, Button, Group, Paper, Select, TextInput } from "@mantine/core";
+import { Alert, Button, Group, List, Paper, Select, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/problem.js";
+import { confirmationNeeded } from "./ban-enforcement.js";
 import { DURATIONS, looksLikeIp } from "./ban-format.js";
 import { useBanActions } from "./ban-queries.js";
 
-/** "Ban an IP": manual ban; without a duration the server applies the next tier (4h → 24h → 7d → permanent). */
+type BanInput = { ip: string; reason: string; duration?: string; confirm?: boolean };
+
+/**
+ * "Ban an IP": manual ban; without a duration the server applies the next tier (4h → 24h → 7d →
+ * permanent). A private, log-source or whitelisted address comes back as a question (409 with
+ * confirm_required): the form shows why and offers "Ban anyway", which resends with confirm.
+ */
 export function BanForm() {
   const { ban } = useBanActions();
   const [ip, setIp] = useState("");
   const [reason, setReason] = useState("");
   const [duration, setDuration] = useState<string>("");
+  const [asked, setAsked] = useState<BanInput | null>(null);
   const ipError = ip.trim() && !looksLikeIp(ip) ? "Not an IPv4 or IPv6 address" : null;
+  const risks = confirmationNeeded(ban.error);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const input: { ip: string; reason: string; duration?: string } = {
-      ip: ip.trim(),
-      reason: reason.trim() || "Manual ban",
-    };
-    if (duration) input.duration = duration;
+  const send = (input: BanInput) => {
+    setAsked(input);
     ban.mutate(input, {
       onSuccess: () => {
         setIp("");
         setReason("");
+        setAsked(null);
       },
     });
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const input: BanInput = { ip: ip.trim(), reason: reason.trim() || "Manual ban" };
+    if (duration) input.duration = duration;
+    send(input);
   };
 
   return (
@@ -73,10 +85,43 @@ export function BanForm() {
           </Button>
         </Group>
       </form>
-      {ban.error && (
-        <Alert color="red" variant="light" mt="xs" data-testid="ban-form-error">
-          {errorMessage(ban.error)}
+      {risks && asked ? (
+        <Alert
+          color="yellow"
+          variant="light"
+          mt="xs"
+          title={`Ban ${asked.ip}?`}
+          data-testid="ban-form-confirm"
+        >
+          <List size="sm" spacing={2}>
+            {risks.map((r) => (
+              <List.Item key={r.detail}>{r.detail}</List.Item>
+            ))}
+          </List>
+          <Text size="sm" mt={6}>
+            Banning it may cut off your own network or a log sender rather than an attacker.
+          </Text>
+          <Group gap="xs" mt="xs">
+            <Button
+              size="xs"
+              color="red"
+              loading={ban.isPending}
+              onClick={() => send({ ...asked, confirm: true })}
+              data-testid="ban-form-confirm-yes"
+            >
+              Ban anyway
+            </Button>
+            <Button size="xs" variant="default" onClick={() => ban.reset()} data-testid="ban-form-confirm-no">
+              Cancel
+            </Button>
+          </Group>
         </Alert>
+      ) : (
+        ban.error && (
+          <Alert color="red" variant="light" mt="xs" data-testid="ban-form-error">
+            {errorMessage(ban.error)}
+          </Alert>
+        )
       )}
     </Paper>
   );

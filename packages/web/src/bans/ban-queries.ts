@@ -1,6 +1,13 @@
 /** TanStack Query hooks and mutations for bans and pending approvals. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Ban, BanDetail, BanStats, PendingBan } from "../api/response-types.js";
+import type {
+  Ban,
+  BanDetail,
+  BanEnforcement,
+  BanStats,
+  EnforcementSummary,
+  PendingBan,
+} from "../api/response-types.js";
 import { useApi } from "../auth/auth-context.js";
 import { useLiveRefresh } from "../live/use-live-refresh.js";
 
@@ -13,6 +20,9 @@ export const BAN_KEYS = {
   detail: (ip: string) => ["bans", "detail", ip] as const,
   pending: ["bans", "pending"] as const,
   stats: ["bans", "stats"] as const,
+  enforcement: ["bans", "enforcement"] as const,
+  enforcedOn: (ip: string) => ["bans", "enforced-on", ip] as const,
+  activeIps: ["bans", "active-ips"] as const,
 };
 
 /** Every ban message refreshes everything under ["bans"]: lists, the open drawer, the counts. */
@@ -65,13 +75,63 @@ export function useBanStats() {
   });
 }
 
+/** Whether bans reach any enforcement point (banner on Bans and the dashboard). */
+export function useEnforcementSummary() {
+  const api = useApi();
+  return useQuery({
+    queryKey: BAN_KEYS.enforcement,
+    queryFn: ({ signal }) => api.get<EnforcementSummary>("/api/v1/bans/enforcement", undefined, signal),
+    refetchInterval: 60_000,
+  });
+}
+
+/** Each target's and bouncer's state for one IP's ban (the drawer). */
+export function useBanEnforcement(ip: string | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: BAN_KEYS.enforcedOn(ip ?? ""),
+    queryFn: ({ signal }) =>
+      api.get<BanEnforcement>(`/api/v1/bans/${encodeURIComponent(ip ?? "")}/enforcement`, undefined, signal),
+    enabled: ip !== null,
+    // Sync states move on their own (a firewall catching up, a bouncer pulling).
+    refetchInterval: 15_000,
+  });
+}
+
+type ActiveIps = { ips: string[]; truncated: boolean };
+// One set per response, shared by every badge's observer (each runs `select` on its own).
+const ipSets = new WeakMap<ActiveIps, ReadonlySet<string>>();
+function toIpSet(data: ActiveIps): ReadonlySet<string> {
+  let set = ipSets.get(data);
+  if (!set) {
+    set = new Set(data.ips);
+    ipSets.set(data, set);
+  }
+  return set;
+}
+
+/**
+ * The IPs banned now, as a set: one cached query shared by every "banned" badge on every page.
+ * Ban messages invalidate it on the Bans page; elsewhere the poll keeps it fresh enough.
+ */
+export function useActiveBanIps() {
+  const api = useApi();
+  return useQuery({
+    queryKey: BAN_KEYS.activeIps,
+    queryFn: ({ signal }) => api.get<ActiveIps>("/api/v1/bans/active-ips", undefined, signal),
+    select: toIpSet,
+    staleTime: 20_000,
+    refetchInterval: 30_000,
+  });
+}
+
 /** Mutations that refresh every ban view when they succeed (the WebSocket message may come later). */
 export function useBanActions() {
   const api = useApi();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: BAN_KEYS.all });
   const ban = useMutation({
-    mutationFn: (input: { ip: string; reason: string; duration?: string }) =>
+    mutationFn: (input: { ip: string; reason: string; duration?: string; confirm?: boolean }) =>
       api.post<Ban>("/api/v1/bans", input),
     onSuccess: refresh,
   });

@@ -8,6 +8,7 @@ import { BanDrawer } from "./ban-drawer.js";
 import { BanForm } from "./ban-form.js";
 import { BanHistoryTable } from "./ban-history-table.js";
 import { useBanLiveRefresh, useBanStats, usePendingBans } from "./ban-queries.js";
+import { EnforcementBanner } from "./enforcement-banner.js";
 import { PendingBans } from "./pending-bans.js";
 
 function StatsLine() {
@@ -74,6 +75,7 @@ export function BansPage() {
           data-testid="bans-search"
         />
       </Group>
+      <EnforcementBanner />
       {canAct && <BanForm />}
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List>

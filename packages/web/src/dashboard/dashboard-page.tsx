@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { useEventStats, useGeo, useSites, useTimeline, useTop } from "../api/queries.js";
 import type { ApiEvent } from "../api/types.js";
+import { EnforcementBanner } from "../bans/enforcement-banner.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { EventDrawer } from "../events/event-drawer.js";
 import {
@@ -126,6 +127,7 @@ export function DashboardPage() {
           />
         </Group>
       </Group>
+      <EnforcementBanner mb="sm" />
 
       <Grid gap="sm">
         <Grid.Col span={12}>

@@ -1,6 +1,7 @@
 import { Text } from "@mantine/core";
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { KeyCount } from "../api/types.js";
+import { BannedBadge } from "../bans/banned-badge.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { countryName } from "../format.js";
 import { RankedList } from "./ranked-list.js";
@@ -39,7 +40,12 @@ export function TopAttackers({
             {item.key}
           </Text>
         ),
-        extra: countryOf(item.label),
+        extra: (
+          <>
+            {countryOf(item.label)}
+            <BannedBadge ip={item.key} />
+          </>
+        ),
       }))}
     />
   );

@@ -15,6 +15,7 @@ import { Link } from "react-router";
 import { ApiError } from "../api/problem.js";
 import { useEventDetail } from "../api/queries.js";
 import type { ApiEvent, ApiModSecRow } from "../api/types.js";
+import { BannedBadge } from "../bans/banned-badge.js";
 import { CopyTextButton } from "../components/copy-button.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
@@ -135,6 +136,9 @@ export function EventDrawer({ eventId, initial, onClose }: EventDrawerProps) {
                             </Tooltip>
                           ) : (
                             r.value
+                          )}
+                          {(r.filter?.key === "src_ip" || r.filter?.key === "dst_ip") && (
+                            <BannedBadge ip={r.value} />
                           )}
                         </Table.Td>
                       </Table.Tr>

@@ -1,5 +1,6 @@
 import { ScrollArea, Table, Text, Tooltip } from "@mantine/core";
 import type { ApiEvent } from "../api/types.js";
+import { BannedBadge } from "../bans/banned-badge.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { countryName, formatEndpoint, formatTime } from "../format.js";
 import { severityHex } from "../severity.js";
@@ -50,6 +51,7 @@ export function EventsTable({ events, onOpen }: { events: ApiEvent[]; onOpen: (e
               <Table.Td className="truncate">{e.action}</Table.Td>
               <Table.Td ff="monospace" fz="xs" className="truncate">
                 {formatEndpoint(e.src_ip, e.src_port)}
+                <BannedBadge ip={e.src_ip} />
                 {e.dst_ip ? ` → ${formatEndpoint(e.dst_ip, e.dst_port)}` : ""}
               </Table.Td>
               <Table.Td className="truncate" title={e.geo_country ? countryName(e.geo_country) : undefined}>
