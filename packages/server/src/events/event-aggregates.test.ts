@@ -9,6 +9,7 @@ import type { EventStore } from "../storage/event-store.js";
 import { createEventStore } from "../storage/event-store-factory.js";
 import { countryCentroid } from "./country-centroids.js";
 import { createEventRepository, type EventRepository, TOP_DIMENSIONS } from "./event-repository.js";
+import { isHostile } from "./hostile-events.js";
 import { makeEventSet, toJsonEachRow } from "./test-events.js";
 
 const HOUR = 3600_000;
@@ -150,6 +151,7 @@ describe("timeline", () => {
 describe("top", () => {
   const keyOf: Record<(typeof TOP_DIMENSIONS)[number], (e: Event) => string> = {
     src_ip: (e) => e.src_ip,
+    attacker: (e) => (isHostile(e) ? e.src_ip : ""),
     country: (e) => e.geo_country,
     rule: (e) => e.rule_id,
     dst_ip: (e) => e.dst_ip,
@@ -196,6 +198,8 @@ describe("sites", () => {
     expect(items.map((s) => ({ key: s.site, count: s.event_count }))).toEqual(expected);
     const lyonLast = Math.max(...all.filter((e) => e.site === "lyon").map((e) => e.timestamp));
     expect(items.find((s) => s.site === "lyon")?.last_event).toBe(new Date(lyonLast).toISOString());
+    const lyonFirst = Math.min(...all.filter((e) => e.site === "lyon").map((e) => e.timestamp));
+    expect(items.find((s) => s.site === "lyon")?.first_event).toBe(new Date(lyonFirst).toISOString());
     expect((await repo.sites("lyon")).map((s) => s.site)).toEqual(["lyon"]);
   });
 });

@@ -18,14 +18,25 @@ import {
   rowToEvent,
   rowToModSec,
 } from "./event-json.js";
+import { HOSTILE_SQL } from "./hostile-events.js";
 import { fillTimeline, pickBucketSeconds, type TimelineBucket } from "./timeline-buckets.js";
 
-export const TOP_DIMENSIONS = ["src_ip", "country", "rule", "dst_ip", "hostname", "user_agent"] as const;
+/** `attacker`: source IPs ranked by their hostile events only (see hostile-events.ts), not all traffic. */
+export const TOP_DIMENSIONS = [
+  "src_ip",
+  "country",
+  "rule",
+  "dst_ip",
+  "hostname",
+  "user_agent",
+  "attacker",
+] as const;
 export type TopDimension = (typeof TOP_DIMENSIONS)[number];
 
 /** Dimension → column. Only these fixed names ever reach the SQL text. */
 const TOP_COLUMN: Record<TopDimension, string> = {
   src_ip: "src_ip",
+  attacker: "src_ip",
   country: "geo_country",
   rule: "rule_id",
   dst_ip: "dst_ip",
@@ -65,6 +76,8 @@ export interface GeoItem {
 export interface SiteSummary {
   site: string;
   event_count: number;
+  /** The oldest stored event: the console fits its default range to a young install's data. */
+  first_event: string;
   last_event: string;
 }
 
@@ -240,11 +253,12 @@ export function createEventRepository(store: EventStore) {
     const label =
       dim === "rule"
         ? ", anyLast(rule_name) AS label"
-        : dim === "src_ip"
+        : dim === "src_ip" || dim === "attacker"
           ? ", anyLast(geo_country) AS label"
           : "";
+    const hostile = dim === "attacker" ? ` AND ${HOSTILE_SQL}` : "";
     const rows = await store.query<{ key: string; c: unknown; label?: string }>(
-      `SELECT ${column} AS key, count() AS c${label} FROM events WHERE ${w} AND ${column} != ''
+      `SELECT ${column} AS key, count() AS c${label} FROM events WHERE ${w} AND ${column} != ''${hostile}
        GROUP BY key ORDER BY c DESC, key ASC LIMIT {p_limit:UInt32}`,
       { ...params, p_limit: limit },
     );
@@ -272,15 +286,21 @@ export function createEventRepository(store: EventStore) {
     });
   }
 
-  /** Every site that has events, with its count and latest event time (all retained data). */
+  /** Every site that has events, with its count and first and latest event times (all retained data). */
   async function sites(scopeSite?: string): Promise<SiteSummary[]> {
     const scoped = scopeSite !== undefined;
-    const rows = await store.query<{ site: string; c: unknown; last_ms: unknown }>(
-      `SELECT site, count() AS c, toUnixTimestamp64Milli(max(timestamp)) AS last_ms FROM events
+    const rows = await store.query<{ site: string; c: unknown; first_ms: unknown; last_ms: unknown }>(
+      `SELECT site, count() AS c, toUnixTimestamp64Milli(min(timestamp)) AS first_ms,
+         toUnixTimestamp64Milli(max(timestamp)) AS last_ms FROM events
        ${scoped ? "WHERE site = {scope_site:String}" : ""} GROUP BY site ORDER BY site`,
       scoped ? { scope_site: scopeSite } : {},
     );
-    return rows.map((r) => ({ site: r.site, event_count: num(r.c), last_event: isoFromMs(num(r.last_ms)) }));
+    return rows.map((r) => ({
+      site: r.site,
+      event_count: num(r.c),
+      first_event: isoFromMs(num(r.first_ms)),
+      last_event: isoFromMs(num(r.last_ms)),
+    }));
   }
 
   return { list, get, stats, timeline, top, geo, sites };

@@ -166,7 +166,12 @@ export const GeoSchema = Type.Object({
 
 export const SitesSchema = Type.Object({
   items: Type.Array(
-    Type.Object({ site: str, event_count: int, last_event: Type.String({ format: "date-time" }) }),
+    Type.Object({
+      site: str,
+      event_count: int,
+      first_event: Type.String({ format: "date-time", description: "Oldest stored event of the site" }),
+      last_event: Type.String({ format: "date-time" }),
+    }),
   ),
 });
 
