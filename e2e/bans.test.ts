@@ -178,4 +178,29 @@ describe.skipIf(!hasChromium)("bans in the console", () => {
     expect(ban?.status).toBe("active");
     expect(problems.list).toEqual([]);
   });
+
+  it("warns that bans are enforced nowhere, and asks before banning a private address", async (ctx) => {
+    if (!routes) ctx.skip(NO_ROUTES);
+    // This Vigil has no enforcement target and no bouncer.
+    await page.locator(tid("enforced-nowhere")).waitFor();
+    const privateIp = "10.0.0.5";
+    await banThroughForm(page, privateIp, "e2e private ban");
+    const question = page.locator(tid("ban-form-confirm"));
+    await question.waitFor();
+    await expect(textOf(question)).resolves.toContain("10.0.0.5 is a private address");
+    await shoot("bans-confirm.png");
+    await question.locator(tid("ban-form-confirm-yes")).click();
+    const row = activeRow(page, privateIp);
+    await row.waitFor();
+    await question.waitFor({ state: "detached" });
+    // The drawer says where it is enforced: nowhere.
+    await row.click();
+    const drawer = page.locator(tid("ban-drawer"));
+    await drawer.locator(tid("enforced-on-nothing")).waitFor();
+    await page.keyboard.press("Escape");
+    await drawer.waitFor({ state: "detached" });
+    // The 409 that asked the question is logged by the browser; it is the only one expected.
+    expect(problems.take(/status of 409 \(Conflict\).*\/api\/v1\/bans\b/)).toHaveLength(1);
+    expect(problems.list).toEqual([]);
+  });
 });
