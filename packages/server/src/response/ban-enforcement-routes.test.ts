@@ -229,6 +229,23 @@ describe("manual ban confirmation and enforcement status", () => {
     expect((await call("GET", "/api/v1/bans/nope/enforcement", "audit")).statusCode).toBe(400);
   });
 
+  it("documents the new routes and the confirm question in the OpenAPI document", async () => {
+    type Op = {
+      responses?: Record<string, { content?: Record<string, { schema?: { properties?: object } }> }>;
+    };
+    const doc = (await t.app.inject({ method: "GET", url: "/api/docs/json" })).json() as {
+      paths: Record<string, Record<string, Op>>;
+    };
+    for (const path of [
+      "/api/v1/bans/enforcement",
+      "/api/v1/bans/active-ips",
+      "/api/v1/bans/{ip}/enforcement",
+    ])
+      expect(doc.paths[path]?.get, path).toBeDefined();
+    const conflict = doc.paths["/api/v1/bans"]?.post?.responses?.["409"]?.content;
+    expect(JSON.stringify(conflict)).toContain("confirm_required");
+  });
+
   it("needs a signed-in user for every new read", async () => {
     for (const url of [
       "/api/v1/bans/enforcement",
