@@ -106,5 +106,7 @@ export function syntheticEvent(r: () => number, i: number, timestamp: number): E
     sophos_id: "075000617",
     device_serial: "X21000ABCDEF",
     parse_error: "",
+    event_type: "",
+    metadata: {},
   };
 }

@@ -15,6 +15,7 @@ export const EVENT_FIELD_KINDS = {
   log_type: "text",
   category: "text",
   sub_category: "text",
+  event_type: "text",
   severity: "text",
   mitre_technique: "text",
   src_ip: "text",
@@ -46,7 +47,8 @@ export const EVENT_FIELD_KINDS = {
   sophos_id: "text",
   device_serial: "text",
   parse_error: "text",
-} as const satisfies Record<keyof Event, FieldKind>;
+  // `metadata` (the sender's own key/values) is not a detection field: its keys differ per sender.
+} as const satisfies Record<Exclude<keyof Event, "metadata">, FieldKind>;
 
 export type EventField = keyof typeof EVENT_FIELD_KINDS;
 

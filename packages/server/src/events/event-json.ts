@@ -13,6 +13,7 @@ const EVENT_TEXT = [
   "log_type",
   "category",
   "sub_category",
+  "event_type",
   "severity",
   "mitre_technique",
   "src_ip",
@@ -47,9 +48,10 @@ const EVENT_NUMBERS = [
 ] as const satisfies readonly (keyof Event)[];
 const EVENT_ARRAYS = ["modsec_rule_ids", "modsec_messages"] as const satisfies readonly (keyof Event)[];
 
-// Compile-time check that the three lists plus `timestamp` cover every Event field.
+// Compile-time check that the three lists plus `timestamp` and `metadata` cover every Event field.
 type Listed = (typeof EVENT_TEXT)[number] | (typeof EVENT_NUMBERS)[number] | (typeof EVENT_ARRAYS)[number];
-const everyEventField: Exclude<keyof Event, Listed | "timestamp"> extends never ? true : never = true;
+const everyEventField: Exclude<keyof Event, Listed | "timestamp" | "metadata"> extends never ? true : never =
+  true;
 void everyEventField;
 
 /**
@@ -60,6 +62,7 @@ export const EVENT_SELECT = [
   ...EVENT_TEXT,
   ...EVENT_NUMBERS,
   ...EVENT_ARRAYS,
+  "metadata",
   "toUnixTimestamp64Milli(timestamp) AS ts_ms",
 ].join(", ");
 
@@ -81,6 +84,14 @@ function texts(value: unknown): string[] {
   return Array.isArray(value) ? value.map(text) : [];
 }
 
+/** A Map(String, String) reads back as a JSON object. */
+function textMap(value: unknown): Record<string, string> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = text(v);
+  return out;
+}
+
 export function isoFromMs(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -91,6 +102,7 @@ export function rowToEvent(row: Record<string, unknown>): EventJson {
   for (const k of EVENT_TEXT) out[k] = text(row[k]);
   for (const k of EVENT_NUMBERS) out[k] = num(row[k]);
   for (const k of EVENT_ARRAYS) out[k] = texts(row[k]);
+  out.metadata = textMap(row.metadata);
   return out as EventJson;
 }
 

@@ -18,6 +18,7 @@ export const FilterQuery = {
   to: Type.Optional(Type.String({ description: "ISO 8601 end (exclusive); default: now" })),
   site: list("Site name"),
   log_type: list("Log type (WAF, IPS, ATP, Anti-Virus, Firewall, VPN, or a source's own type)"),
+  event_type: list("Event type as the sender named it (e.g. port_scan)"),
   severity: list(`Severity: ${SEVERITIES.join(", ")}`),
   action: list(`Action: ${ACTIONS.join(", ")}`),
   src_ip: list("Source IPv4/IPv6 address or CIDR"),
@@ -55,6 +56,7 @@ export const EventSchema = Type.Object(
     log_type: str,
     category: str,
     sub_category: str,
+    event_type: str,
     severity: Type.String({ enum: [...SEVERITIES] }),
     mitre_technique: str,
     src_ip: str,
@@ -86,6 +88,7 @@ export const EventSchema = Type.Object(
     sophos_id: str,
     device_serial: str,
     parse_error: str,
+    metadata: Type.Record(str, str, { description: "The sender's own key/values (non-text values as JSON)" }),
     // Present when the events API runs with the state store: the analysts' triage of this event.
     triage: Type.Optional(
       Type.Union([

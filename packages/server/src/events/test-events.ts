@@ -46,6 +46,8 @@ export function makeEvent(overrides: Partial<Event> = {}): Event {
     sophos_id: "010101600001",
     device_serial: "X1000",
     parse_error: "",
+    event_type: "",
+    metadata: {},
     ...overrides,
   };
 }

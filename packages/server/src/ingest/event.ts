@@ -38,6 +38,8 @@ export interface Event {
   log_type: string; // one of LOG_TYPES, or the source's own type kept as given (e.g. "Event", "Heartbeat", "SSH")
   category: string;
   sub_category: string;
+  /** What happened, in the sender's own words (SOC-30 `event_type`, e.g. "port_scan"); "" when not given. */
+  event_type: string;
   severity: Severity;
   mitre_technique: string;
 
@@ -85,6 +87,8 @@ export interface Event {
   device_serial: string; // firewall serial / device id when the log carries one
   /** Why the parser could not read the line fully; "" when it could. */
   parse_error: string;
+  /** The sender's own key/values (SOC-30 `metadata`), values as text (JSON for non-text values). */
+  metadata: Record<string, string>;
 }
 
 /** What a parser returns: the fields it found. The normaliser fills the rest with defaults. */

@@ -9,12 +9,15 @@ import { checkIngestRecord } from "./http-record.js";
 import { finishEvent, type GeoLookup } from "./normalise.js";
 import { fromObject } from "./parsers/json.js";
 import { finishModSec, type Ingest } from "./pipeline.js";
+import { applySocFields, checkSocFields, recordSite } from "./soc-record.js";
 import { DEFAULT_SITE } from "./sources/source-registry.js";
 
 /**
- * HTTP ingest: one JSON event, or a batch as a JSON array or NDJSON. Authenticated by an API key with the
- * `ingest` scope (a key bound to a site forces that site). The reply comes only after the events are in
- * the store, so a 2xx means stored; 429 with Retry-After when the store is behind.
+ * HTTP ingest: one JSON event, or a batch as a JSON array or NDJSON. Records use Vigil's Event names, common
+ * shipper aliases, or the SOC-30 shape (soc-record.ts). Authenticated by an API key with the `ingest` scope:
+ * a key bound to a site forces that site, and refuses a record whose `site_id` names another (403 for one
+ * event, a per-record rejection in a batch). The reply comes only after the events are in the store, so a
+ * 2xx means stored; 429 with Retry-After when the store is behind.
  */
 export interface HttpIngestOptions {
   ingest: Ingest;
@@ -46,30 +49,46 @@ export const httpIngestRoutes =
       done(null, body),
     );
 
-    const convert = (records: unknown[], site: string, sender: string) => {
+    const convert = (records: unknown[], boundSite: string, sender: string) => {
       const events: Event[] = [];
       const modsec: ReturnType<typeof finishModSec>[] = [];
       const rejected: { index: number; reason: string }[] = [];
+      /** Records refused because the key may not write to the site they name (403 for a single event). */
+      let forbidden = 0;
       const now = Date.now();
       records.forEach((rec, index) => {
         if (rec instanceof InvalidLine) {
           rejected.push({ index, reason: rec.reason });
           return;
         }
-        const problem = checkIngestRecord(rec);
+        const problem = checkIngestRecord(rec) ?? checkSocFields(rec as Record<string, unknown>);
         if (problem) {
           rejected.push({ index, reason: problem });
           return;
         }
         const r = rec as Record<string, unknown>;
+        const named = recordSite(r);
+        // `site_id` is the SOC-30 sender saying where it is: a key bound elsewhere may not write there.
+        // (A `site` field under a bound key is overridden as before, so existing senders keep working.)
+        if (
+          boundSite &&
+          typeof r.site_id === "string" &&
+          r.site_id.toLowerCase() !== boundSite.toLowerCase()
+        ) {
+          forbidden++;
+          rejected.push({
+            index,
+            reason: `site_id: this API key may only send events for site "${boundSite}", not "${r.site_id}"`,
+          });
+          return;
+        }
         const text = JSON.stringify(r);
         // Always the JSON mapping: a record's text may contain words another parser would claim.
         const result = {
-          event: fromObject(r, text, { receivedAt: now, timezone: "UTC" }),
+          event: applySocFields(fromObject(r, text, { receivedAt: now, timezone: "UTC" }), r),
           modsec: [] as ModSecDraft[],
         };
-        const recordSite = typeof r.site === "string" ? r.site : DEFAULT_SITE;
-        const origin = { site: site || recordSite, sender };
+        const origin = { site: boundSite || named || DEFAULT_SITE, sender };
         if (result.event) {
           const e = finishEvent(
             { ...result.event, raw_log: typeof r.raw_log === "string" ? r.raw_log : text },
@@ -86,16 +105,16 @@ export const httpIngestRoutes =
         o.metrics.received.inc({ source: "http" }, rejected.length);
         o.metrics.failed.inc({ source: "http", reason: "invalid_record" }, rejected.length);
       }
-      return { events, modsec, rejected };
+      return { events, modsec, rejected, forbidden };
     };
 
     const store = async (records: unknown[], req: FastifyRequest) => {
       const p = principalOf(req);
       const site = p.kind === "apikey" ? (p.site ?? "") : "";
       const sender = p.kind === "apikey" ? p.name : p.username;
-      const { events, modsec, rejected } = convert(records, site, sender);
+      const { events, modsec, rejected, forbidden } = convert(records, site, sender);
       await o.ingest.storeEvents(events, modsec);
-      return { accepted: events.length, rejected } satisfies IngestReplyT;
+      return { reply: { accepted: events.length, rejected } satisfies IngestReplyT, forbidden };
     };
 
     const refuseWhenBehind = () => {
@@ -117,16 +136,20 @@ export const httpIngestRoutes =
         config: { access: { scope: "ingest" }, audit: false },
         schema: {
           tags: ["ingest"],
-          summary: "Ingest one event (JSON object with Event field names or common aliases)",
+          summary:
+            "Ingest one event (JSON object with Event field names, common aliases, or the SOC-30 record shape)",
+          description:
+            "SOC-30 records map as: source → log_type (firewall → Firewall, ids → IPS, waf → WAF, vpn → VPN; others as given), event_type → event_type, description → message, site_id → site, metadata → metadata. A site_id other than the API key's own site is refused with 403; a bad field with 400 naming it.",
           body: Type.Object({}, { additionalProperties: true }),
-          response: { 200: IngestReply, 400: ProblemSchema, 429: ProblemSchema },
+          response: { 200: IngestReply, 400: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema },
         },
       },
       async (req) => {
         refuseWhenBehind();
-        const res = await store([req.body], req);
-        if (res.rejected.length > 0) throw new HttpProblem(400, res.rejected[0]?.reason ?? "invalid record");
-        return res;
+        const { reply, forbidden } = await store([req.body], req);
+        const reason = reply.rejected[0]?.reason;
+        if (reason !== undefined) throw new HttpProblem(forbidden > 0 ? 403 : 400, reason);
+        return reply;
       },
     );
 
@@ -150,7 +173,7 @@ export const httpIngestRoutes =
         refuseWhenBehind();
         const body = req.body;
         const records: unknown[] = Array.isArray(body) ? body : splitNdjson(String(body));
-        return store(records, req);
+        return (await store(records, req)).reply;
       },
     );
   };

@@ -51,6 +51,7 @@ export function finishEvent(
     log_type: str(draft.log_type),
     category: str(draft.category),
     sub_category: str(draft.sub_category),
+    event_type: str(draft.event_type),
     severity,
     mitre_technique: str(draft.mitre_technique),
     src_ip,
@@ -82,6 +83,7 @@ export function finishEvent(
     sophos_id: str(draft.sophos_id),
     device_serial: str(draft.device_serial),
     parse_error: str(draft.parse_error),
+    metadata: draft.metadata ?? {},
   };
 }
 
@@ -134,6 +136,8 @@ export const EVENT_COLUMNS = [
   "sophos_id",
   "device_serial",
   "parse_error",
+  "event_type",
+  "metadata",
 ] as const satisfies readonly (keyof Event)[];
 
 /**
@@ -182,5 +186,7 @@ export function eventRow(e: Event): string {
     e.sophos_id,
     e.device_serial,
     e.parse_error,
+    e.event_type,
+    e.metadata,
   ]);
 }

@@ -94,6 +94,7 @@ describe("compileEventFilter", () => {
           country: "cn",
           rule_id: "942100",
           source_type: "sophos",
+          event_type: "port_scan",
           q: "union select",
         },
         NOW,
@@ -105,6 +106,7 @@ describe("compileEventFilter", () => {
     expect(where).toContain("action IN {f_actions:Array(String)}");
     expect(where).toContain("geo_country IN {f_countries:Array(String)}");
     expect(where).toContain("source_type IN {f_source_types:Array(String)}");
+    expect(where).toContain("event_type IN {f_event_types:Array(String)}");
     expect(where).toContain(
       "(src_ip IN {f_src_ip:Array(String)} OR (isIPv4String(src_ip) AND isIPAddressInRange(src_ip, {f_src_ip_cidr_1:String})))",
     );
@@ -119,6 +121,7 @@ describe("compileEventFilter", () => {
       f_src_ip_cidr_1: "10.0.0.0/8",
       f_dst_ip_cidr_0: "2001:db8::/32",
       f_countries: ["CN"],
+      f_event_types: ["port_scan"],
       f_q: "union select",
     });
   });

@@ -24,6 +24,8 @@ export interface EventFilter {
   to: number;
   sites: string[];
   logTypes: string[];
+  /** The sender's own event type (SOC-30 `event_type`). */
+  eventTypes: string[];
   severities: Severity[];
   actions: Exclude<EventAction, "">[];
   srcIps: IpMatch[];
@@ -43,6 +45,7 @@ export const FILTER_PARAMETERS = [
   "to",
   "site",
   "log_type",
+  "event_type",
   "severity",
   "action",
   "src_ip",
@@ -79,6 +82,7 @@ export function parseEventFilter(query: Readonly<Record<string, unknown>>, now =
     to,
     sites: list(query, "site"),
     logTypes: list(query, "log_type"),
+    eventTypes: list(query, "event_type"),
     severities: list(query, "severity").map((v) => oneOf("severity", v.toLowerCase(), SEVERITIES)),
     actions: list(query, "action").map((v) => oneOf("action", v.toLowerCase(), ACTIONS)),
     srcIps: list(query, "src_ip").map((v) => ipOrCidr("src_ip", v)),
@@ -192,6 +196,7 @@ export function onlyProjectedConditions(filter: EventFilter): boolean {
     filter.countries.length === 0 &&
     filter.ruleIds.length === 0 &&
     filter.sourceTypes.length === 0 &&
+    filter.eventTypes.length === 0 &&
     filter.q === null
   );
 }
@@ -211,6 +216,7 @@ export function compileEventConditions(filter: EventFilter): CompiledFilter {
   }
   inList("site", "f_sites", filter.sites);
   inList("log_type", "f_log_types", filter.logTypes);
+  inList("event_type", "f_event_types", filter.eventTypes);
   inList("severity", "f_severities", filter.severities);
   inList("action", "f_actions", filter.actions);
   inList("geo_country", "f_countries", filter.countries);

@@ -10,6 +10,7 @@ import { silentLog } from "../storage/clickhouse-log.js";
 import { migrateEventStore } from "../storage/clickhouse-migrate.js";
 import { applyRetention, type RetentionConfig } from "../storage/clickhouse-retention.js";
 import type { EventStore } from "../storage/event-store.js";
+import { EVENT_MIGRATIONS } from "../storage/migrations/events/index.js";
 
 export interface EventStoreHarness {
   /** Opens the store (migrated, retention applied) on the same data every time. */
@@ -72,6 +73,8 @@ export function sampleEvent(over: Partial<Event> = {}): Event {
     sophos_id: "075000617",
     device_serial: "X21000ABCDEF",
     parse_error: "",
+    event_type: "sql_injection",
+    metadata: { waf_policy: "strict", "ports[]": "[443]" },
     ...over,
   };
 }
@@ -134,6 +137,7 @@ export function eventStoreSuite(name: string, harness: EventStoreHarness): void 
         { version: 2, n: 1 },
         { version: 3, n: 1 },
         { version: 4, n: 1 },
+        { version: 5, n: 1 },
       ]);
       expect(await migrateEventStore(store, silentLog)).toEqual([]);
       const tables = await store.query<{ name: string }>(
@@ -377,7 +381,7 @@ export function eventStoreSuite(name: string, harness: EventStoreHarness): void 
         /retention/,
       );
       const versions = await store.query("SELECT count() AS n FROM schema_migrations");
-      expect(versions).toEqual([{ n: 4 }]);
+      expect(versions).toEqual([{ n: EVENT_MIGRATIONS.length }]);
       await store.close();
     });
   });

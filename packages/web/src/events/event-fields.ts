@@ -39,6 +39,7 @@ export function eventFieldGroups(e: ApiEvent): FieldGroup[] {
         row("Site", e.site, "site"),
         row("Severity", e.severity),
         row("Log type", e.log_type, "log_type"),
+        row("Event type", e.event_type, "event_type"),
         row("Category", [e.category, e.sub_category].filter(Boolean).join(" / ")),
         row("Action", e.action, "action"),
         row("Rule", e.rule_id, "rule_id"),
@@ -88,6 +89,13 @@ export function eventFieldGroups(e: ApiEvent): FieldGroup[] {
         row("Rule IDs", e.modsec_rule_ids),
         row("Messages", e.modsec_messages),
       ],
+    },
+    {
+      // The sender's own key/values (SOC-30 `metadata`), sorted so the drawer reads the same each time.
+      title: "Metadata",
+      rows: Object.keys(e.metadata ?? {})
+        .sort()
+        .map((k) => row(k, e.metadata[k])),
     },
     {
       title: "Source",

@@ -115,7 +115,7 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
           Clear
         </Button>
       </Group>
-      <SimpleGrid cols={{ base: 2, sm: 4, lg: 8 }} spacing="xs">
+      <SimpleGrid cols={{ base: 2, sm: 3, md: 5, lg: 9 }} spacing="xs">
         <Select
           size="xs"
           placeholder="All sites"
@@ -136,6 +136,14 @@ export function FilterBar({ value, onApply }: FilterBarProps) {
           value={draft.log_type}
           onChange={(v) => set("log_type", v)}
           data-testid="filter-log-type"
+        />
+        <TextInput
+          size="xs"
+          placeholder="e.g. port_scan"
+          label="Event type"
+          value={draft.event_type}
+          onChange={(e) => set("event_type", e.currentTarget.value)}
+          data-testid="filter-event-type"
         />
         <MultiSelect
           size="xs"

@@ -25,6 +25,8 @@ export interface EventFilters {
   to: string;
   site: string;
   log_type: string;
+  /** The sender's own event type (SOC-30 `event_type`, e.g. port_scan). */
+  event_type: string;
   severity: Severity[];
   action: string;
   src_ip: string;
@@ -38,6 +40,7 @@ export interface EventFilters {
 export const TEXT_KEYS = [
   "site",
   "log_type",
+  "event_type",
   "action",
   "src_ip",
   "dst_ip",
@@ -53,6 +56,7 @@ export const EMPTY_FILTERS: EventFilters = {
   to: "",
   site: "",
   log_type: "",
+  event_type: "",
   severity: [],
   action: "",
   src_ip: "",
