@@ -60,7 +60,8 @@ export interface Timeline {
   buckets: TimelineBucket[];
 }
 
-export type TopDimension = "src_ip" | "country" | "rule" | "dst_ip" | "hostname" | "user_agent";
+/** `attacker`: source IPs ranked by drops, rejections and detections only (the dashboard's top attackers). */
+export type TopDimension = "src_ip" | "country" | "rule" | "dst_ip" | "hostname" | "user_agent" | "attacker";
 
 export interface GeoPoint {
   country: string;
@@ -72,6 +73,7 @@ export interface GeoPoint {
 export interface SiteSummary {
   site: string;
   event_count: number;
+  first_event?: string | null;
   last_event: string | null;
 }
 

@@ -18,6 +18,11 @@ interface ChartProps {
   /** Needs the "world" map registered before the first render. */
   world?: boolean;
   onClick?: (params: ChartClick) => void;
+  /**
+   * Dragging across the chart selects an x range (the option must declare a lineX `brush`): called
+   * with its bounds in axis units, then the selection is cleared.
+   */
+  onBrush?: (from: number, to: number) => void;
   "data-testid"?: string;
 }
 
@@ -25,11 +30,20 @@ interface ChartProps {
  * A thin ECharts host: loads ECharts on first use, follows the container's size with a
  * ResizeObserver, and applies option changes without re-creating the chart (so refreshes animate).
  */
-export function Chart({ option, height, world = false, onClick, "data-testid": testId }: ChartProps) {
+export function Chart({
+  option,
+  height,
+  world = false,
+  onClick,
+  onBrush,
+  "data-testid": testId,
+}: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<Instance | null>(null);
   const clickRef = useRef(onClick);
   clickRef.current = onClick;
+  const brushRef = useRef(onBrush);
+  brushRef.current = onBrush;
   const [ready, setReady] = useState(false);
   const [failed, setFailed] = useState(false);
 
@@ -44,6 +58,13 @@ export function Chart({ option, height, world = false, onClick, "data-testid": t
       instance.on("click", (params) => {
         const p = params as { name?: string; seriesName?: string; data?: unknown };
         clickRef.current?.({ name: p.name ?? "", seriesName: p.seriesName, data: p.data });
+      });
+      instance.on("brushEnd", (params) => {
+        const range = (params as { areas?: { coordRange?: unknown }[] }).areas?.[0]?.coordRange;
+        if (!Array.isArray(range) || range.length !== 2) return;
+        const [from, to] = range.map(Number) as [number, number];
+        instance.dispatchAction({ type: "brush", areas: [] });
+        if (to > from) brushRef.current?.(from, to);
       });
       // Marks the host once drawing and animation are done, so a screenshot (or a test) can wait for it.
       instance.on("finished", () => host.current?.setAttribute("data-chart-settled", "true"));
@@ -68,6 +89,13 @@ export function Chart({ option, height, world = false, onClick, "data-testid": t
     host.current?.setAttribute("data-chart-settled", "false");
     // Replace series (a filter may remove some) but keep the rest so updates animate smoothly.
     chart.current.setOption(option, { replaceMerge: ["series"] });
+    // A drag selects at once, without a toolbox button to arm the brush first.
+    if (brushRef.current)
+      chart.current.dispatchAction({
+        type: "takeGlobalCursor",
+        key: "brush",
+        brushOption: { brushType: "lineX", brushMode: "single" },
+      });
   }, [option, ready]);
 
   return (

@@ -3,7 +3,13 @@
  * chunk and the sign-in page never downloads it.
  */
 import { BarChart, EffectScatterChart, LineChart, PieChart, ScatterChart } from "echarts/charts";
-import { GeoComponent, GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
+import {
+  BrushComponent,
+  GeoComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+} from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 
@@ -17,6 +23,7 @@ echarts.use([
   TooltipComponent,
   LegendComponent,
   GeoComponent,
+  BrushComponent,
   CanvasRenderer,
 ]);
 

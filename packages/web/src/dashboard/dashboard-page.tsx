@@ -1,4 +1,4 @@
-import { Grid, Group, SegmentedControl, Select, Title } from "@mantine/core";
+import { Button, Grid, Group, SegmentedControl, Select, Text, Title } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router";
@@ -7,15 +7,10 @@ import type { ApiEvent } from "../api/types.js";
 import { EnforcementBanner } from "../bans/enforcement-banner.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { EventDrawer } from "../events/event-drawer.js";
-import {
-  EMPTY_FILTERS,
-  type EventFilters,
-  filtersToSearch,
-  isPresetRange,
-  type PresetRange,
-  RANGES,
-} from "../filters/filters.js";
+import { EMPTY_FILTERS, type EventFilters, filtersToSearch, RANGES } from "../filters/filters.js";
+import { formatClock } from "../format.js";
 import { useLive, useLiveInterest } from "../live/live-context.js";
+import { dashboardRange, firstEventOf, rangeFilters, windowLabel, zoomParams } from "./dashboard-range.js";
 import { EventsByType } from "./events-by-type.js";
 import { GeoMap } from "./geo-map.js";
 import { LiveFeed } from "./live-feed.js";
@@ -61,20 +56,37 @@ function useRefreshOnLiveEvents(site: string) {
   }, [listenMessages, queryClient]);
 }
 
+function ZoomHint() {
+  return (
+    <Text size="xs" c="dimmed">
+      drag to zoom
+    </Text>
+  );
+}
+
 export function DashboardPage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const rangeParam = params.get("range");
-  const range: PresetRange = isPresetRange(rangeParam) ? rangeParam : "24h";
   const site = params.get("site") ?? "";
-  const filters = useMemo<EventFilters>(() => ({ ...EMPTY_FILTERS, range, site }), [range, site]);
+  const sites = useSites();
+  const firstEvent = sites.data ? firstEventOf(sites.data, site) : null;
+  const search = params.toString();
+  // Worked out once per URL and first-event time: a fitted window starts at a fixed instant, so the
+  // query keys stay put between renders while its end follows the clock on each refresh.
+  const range = useMemo(
+    () => dashboardRange(new URLSearchParams(search), firstEvent, Date.now()),
+    [search, firstEvent],
+  );
+  const filters = useMemo<EventFilters>(
+    () => ({ ...EMPTY_FILTERS, ...rangeFilters(range, Date.now()), site }),
+    [range, site],
+  );
   const [drawer, setDrawer] = useState<{ id: string; initial: ApiEvent | null } | null>(null);
 
   const refresh = { refreshMs: REFRESH_MS };
-  const sites = useSites();
   const stats = useEventStats(filters, refresh);
   const timeline = useTimeline(filters, refresh);
-  const attackers = useTop("src_ip", filters, 10, refresh);
+  const attackers = useTop("attacker", filters, 10, refresh);
   const countries = useTop("country", filters, 10, refresh);
   const geo = useGeo(filters, refresh);
   useRefreshOnLiveEvents(site);
@@ -85,6 +97,18 @@ export function DashboardPage() {
     else next.delete(key);
     setParams(next, { replace: true });
   };
+
+  /** A preset, or "fit" for the default fitted to the data; either clears a zoom. */
+  const pickRange = (value: string) => {
+    const next = new URLSearchParams(params);
+    next.delete("from");
+    next.delete("to");
+    if (value === "fit") next.delete("range");
+    else next.set("range", value);
+    setParams(next, { replace: true });
+  };
+  // Pushed, not replaced: the back button undoes a zoom.
+  const zoom = (fromMs: number, toMs: number) => setParams(zoomParams(params, fromMs, toMs));
 
   /** Opens the explorer on the same range and site, narrowed by one more filter. */
   const explore = useCallback(
@@ -118,11 +142,28 @@ export function DashboardPage() {
             data-testid="site-select"
             nothingFoundMessage="No such site"
           />
+          {range.kind === "zoom" && (
+            <Button
+              size="compact-xs"
+              variant="light"
+              onClick={() => pickRange("fit")}
+              data-testid="range-reset"
+            >
+              {`${formatClock(range.from)} – ${formatClock(range.to)} · reset`}
+            </Button>
+          )}
           <SegmentedControl
             size="xs"
-            data={RANGES.map((r) => ({ value: r, label: r }))}
-            value={range}
-            onChange={(value) => setParam("range", value === "24h" ? "" : value)}
+            data={[
+              {
+                value: "fit",
+                label: range.kind === "fitted" ? `Fit · ${windowLabel(range.windowMs)}` : "Fit",
+              },
+              ...RANGES.map((r) => ({ value: r, label: r })),
+            ]}
+            value={range.kind === "preset" ? range.range : range.kind === "fitted" ? "fit" : ""}
+            onChange={pickRange}
+            title="Fit: the last 24 hours, or less on a young install (since its first event)"
             data-testid="range-picker"
           />
         </Group>
@@ -135,7 +176,7 @@ export function DashboardPage() {
         </Grid.Col>
 
         <Grid.Col span={{ base: 12, lg: 8 }}>
-          <Panel title="Events over time" h={290}>
+          <Panel title="Events over time" h={290} extra={<ZoomHint />}>
             {timeline.error && !timeline.data ? (
               <ErrorNote compact error={timeline.error} onRetry={() => void timeline.refetch()} />
             ) : !timeline.data ? (
@@ -143,7 +184,7 @@ export function DashboardPage() {
             ) : timeline.data.buckets.every((b) => b.count === 0) ? (
               <Empty h={240}>No events in this range.</Empty>
             ) : (
-              <TimelineChart timeline={timeline.data} height={240} />
+              <TimelineChart timeline={timeline.data} height={240} onZoom={zoom} />
             )}
           </Panel>
         </Grid.Col>

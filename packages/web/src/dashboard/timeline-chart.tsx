@@ -4,8 +4,19 @@ import type { Timeline } from "../api/types.js";
 import { CHART_GRID_LINE, CHART_TEXT, CHART_TOOLTIP, Chart } from "../components/chart.js";
 import { SEVERITY_HEX, SEVERITY_ORDER } from "../severity.js";
 
-/** Events over time as bars stacked by severity, critical at the top of each stack. */
-export function TimelineChart({ timeline, height }: { timeline: Timeline; height: number }) {
+/**
+ * Events over time as bars stacked by severity, critical at the top of each stack. With `onZoom`,
+ * dragging across the chart picks a time range (milliseconds since the epoch).
+ */
+export function TimelineChart({
+  timeline,
+  height,
+  onZoom,
+}: {
+  timeline: Timeline;
+  height: number;
+  onZoom?: (fromMs: number, toMs: number) => void;
+}) {
   const option = useMemo<EChartsOption>(() => {
     const bottomUp = [...SEVERITY_ORDER].reverse();
     const spanDays = timeline.bucket_seconds >= 3600;
@@ -15,6 +26,13 @@ export function TimelineChart({ timeline, height }: { timeline: Timeline; height
       grid: { left: 48, right: 12, top: 28, bottom: 24 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, ...CHART_TOOLTIP },
       legend: { top: 0, right: 0, textStyle: { color: CHART_TEXT }, itemWidth: 12, itemHeight: 8 },
+      brush: {
+        xAxisIndex: 0,
+        brushType: "lineX",
+        brushMode: "single",
+        transformable: false,
+        brushStyle: { color: "rgba(120,160,255,0.15)", borderColor: "rgba(120,160,255,0.6)" },
+      },
       xAxis: {
         type: "time",
         axisLabel: {
@@ -41,5 +59,5 @@ export function TimelineChart({ timeline, height }: { timeline: Timeline; height
       })),
     };
   }, [timeline]);
-  return <Chart option={option} height={height} data-testid="timeline-chart" />;
+  return <Chart option={option} height={height} onBrush={onZoom} data-testid="timeline-chart" />;
 }
