@@ -22,7 +22,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import { installAuditHook } from "../auth/audit-hook.js";
 import { type AuthOptions, createAuth } from "../auth/auth-feature.js";
 import type { StateStore } from "../storage/state-store.js";
-import { installAccessLog } from "./access-log.js";
+import { AccessLog } from "./access-log.js";
 import { installAuthGuard } from "./guard.js";
 import { healthRoutes } from "./health-routes.js";
 import { withRedactedRequests } from "./log-redact.js";
@@ -61,12 +61,10 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
       ? Fastify({
           ...options,
           loggerInstance: withRedactedRequests(deps.logger),
-          disableRequestLogging: true,
+          logController: new AccessLog(),
         })
       : Fastify({ ...options, logger: false })
   ).withTypeProvider<TypeBoxTypeProvider>();
-
-  if (deps.logger) installAccessLog(app);
 
   // Before any route exists: collect routes and refuse to start if one lacks config.access.
   installRouteCatalogue(app);
