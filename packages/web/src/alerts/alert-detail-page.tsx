@@ -10,7 +10,7 @@ import { EventDrawer } from "../events/event-drawer.js";
 import { EventsTable } from "../events/events-table.js";
 import { formatCount, formatTime } from "../format.js";
 import { AlertActions } from "./alert-actions.js";
-import { explorerLink } from "./alert-links.js";
+import { alertExplorer } from "./alert-links.js";
 import { useAlertDetail, useAlertLiveRefresh } from "./alert-queries.js";
 import { AlertStateBadge } from "./alert-state-badge.js";
 import { AlertTimeline, CommentBox } from "./alert-timeline.js";
@@ -98,6 +98,7 @@ export function AlertDetailPage() {
   const alert = detail.data;
   // The server sends the triggering events as the events API shapes them.
   const events = alert.events as unknown as ApiEvent[];
+  const explorer = alertExplorer(alert);
 
   return (
     <Stack gap="sm" data-testid="alert-detail" data-alert-id={alert.id}>
@@ -137,10 +138,15 @@ export function AlertDetailPage() {
           Triggering events ({events.length}
           {alert.count > events.length ? ` of ${formatCount(alert.count)}` : ""})
         </Text>
-        <Anchor component={Link} to={explorerLink(alert)} size="sm" data-testid="alert-explorer-link">
+        <Anchor component={Link} to={explorer.href} size="sm" data-testid="alert-explorer-link">
           Open in the explorer
         </Anchor>
       </Group>
+      {explorer.unapplied.length > 0 && (
+        <Text size="xs" c="dimmed" data-testid="alert-explorer-unapplied">
+          The explorer cannot filter on {explorer.unapplied.join("; ")}: it lists these events among others.
+        </Text>
+      )}
       {events.length === 0 ? (
         <Empty h={80}>
           No stored events for this alert (they may have aged out, or it came from Vigil itself).

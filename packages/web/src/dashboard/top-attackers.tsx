@@ -26,7 +26,7 @@ export function TopAttackers({
   if (query.error && !query.data)
     return <ErrorNote compact error={query.error} onRetry={() => void query.refetch()} />;
   if (!query.data) return <Loading />;
-  if (query.data.length === 0) return <Empty>No source IPs in this range.</Empty>;
+  if (query.data.length === 0) return <Empty>No drops, rejections or detections in this range.</Empty>;
   return (
     <RankedList
       color="red"
