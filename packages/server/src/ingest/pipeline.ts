@@ -103,6 +103,9 @@ export function createIngest(deps: IngestDeps): Ingest {
         result = parseLine(header.message, { ...ctx, timezone: bySerial.timezone });
       src = bySerial;
     }
+    // Listed under their sender on the Sources page, each assignable to its own site.
+    if (header.meta.hostname) sources.noteDevice(line.peer, "hostname", header.meta.hostname);
+    if (serial) sources.noteDevice(line.peer, "serial", serial);
     // sshd spreads one connection over several lines: attribute address-less failures to it.
     if (result.event?.source_type === "sshd") result = { ...result, event: correlateSshd(result.event, ctx) };
     const origin = { site: src.site, sender: line.peer };

@@ -25,6 +25,8 @@ export interface SourceView {
   site: string;
   timezone: string;
   registered: boolean;
+  /** For a hostname or serial: the sender address it was last seen behind ("" when never seen). */
+  via: string;
   first_seen: string | null;
   last_seen: string | null;
   event_count: number;
@@ -39,12 +41,22 @@ export interface SourceInput {
 }
 
 interface Seen {
+  type: SourceMatchType;
+  value: string;
+  /** The sender address a hostname or serial came from; "" for an address itself. */
+  via: string;
   count: number;
   first: number;
   last: number;
 }
 
 const key = (type: SourceMatchType, value: string) => `${type}:${value.toLowerCase()}`;
+
+/**
+ * Distinct senders and devices counted between two flushes (every 5 s). Beyond it, new names wait for
+ * the next flush: a relay whose hostnames are junk cannot fill the sources table in one burst.
+ */
+const MAX_SEEN_PER_FLUSH = 2_000;
 
 export class SourceRegistry {
   private registered = new Map<string, ResolvedSource>();
@@ -84,12 +96,29 @@ export class SourceRegistry {
 
   /** Counts lines from a sender; unknown senders are listed for an admin to assign. */
   noteSeen(ip: string, count: number, now = Date.now()): void {
-    const k = key("ip", ip);
+    this.count("ip", ip, "", count, now);
+  }
+
+  /**
+   * Counts a line's syslog hostname or device serial behind its sender address, so the Sources page can
+   * list every device one address carries and map each to its own site. A hostname that is just the
+   * address again says nothing new and is not recorded.
+   */
+  noteDevice(ip: string, type: "hostname" | "serial", value: string, now = Date.now()): void {
+    if (!value || value.length > 255 || (type === "hostname" && value === ip)) return;
+    this.count(type, value, ip, 1, now);
+  }
+
+  private count(type: SourceMatchType, value: string, via: string, count: number, now: number): void {
+    const k = key(type, value);
     const s = this.seen.get(k);
     if (s) {
       s.count += count;
       s.last = now;
-    } else this.seen.set(k, { count, first: now, last: now });
+      s.via = via;
+    } else if (this.seen.size < MAX_SEEN_PER_FLUSH) {
+      this.seen.set(k, { type, value: value.toLowerCase(), via, count, first: now, last: now });
+    }
   }
 
   async list(): Promise<SourceView[]> {
@@ -108,6 +137,7 @@ export class SourceRegistry {
       site: r.site,
       timezone: r.timezone,
       registered: r.registered,
+      via: r.via,
       first_seen: r.first_seen ? r.first_seen.toISOString() : null,
       last_seen: r.last_seen ? r.last_seen.toISOString() : null,
       event_count: Number(r.event_count),
@@ -183,18 +213,18 @@ export class SourceRegistry {
     if (this.seen.size === 0) return;
     const batch = this.seen;
     this.seen = new Map();
-    for (const [k, s] of batch) {
-      const value = k.slice(3);
+    for (const s of batch.values()) {
       try {
         await this.db
           .insertInto("sources")
           .values({
             id: uuidv7(),
-            match_type: "ip",
-            match_value: value,
+            match_type: s.type,
+            match_value: s.value,
             site: DEFAULT_SITE,
             timezone: this.defaultTimezone,
             registered: false,
+            via: s.via,
             first_seen: new Date(s.first),
             last_seen: new Date(s.last),
             event_count: String(s.count),
@@ -204,11 +234,12 @@ export class SourceRegistry {
               last_seen: new Date(s.last),
               first_seen: eb.fn.coalesce("sources.first_seen", eb.val(new Date(s.first))),
               event_count: eb("sources.event_count", "+", eb.val(String(s.count))),
+              via: s.via,
             })),
           )
           .execute();
       } catch (err) {
-        this.log.warn({ err, sender: value }, "could not record a log sender");
+        this.log.warn({ err, sender: s.value }, "could not record a log sender");
       }
     }
   }

@@ -14,6 +14,10 @@ const Source = Type.Object({
   site: Type.String(),
   timezone: Type.String(),
   registered: Type.Boolean({ description: "false: a sender seen but not yet assigned by an admin" }),
+  via: Type.String({
+    description:
+      "For a hostname or serial: the sender address it was last seen behind, so the devices one address carries list under it",
+  }),
   first_seen: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   last_seen: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   event_count: Type.Integer(),
@@ -88,7 +92,7 @@ export const sourceRoutes =
         config: { access: { role: "admin" } },
         schema: {
           tags: ["sources"],
-          summary: "Change a sender's site, time zone or name",
+          summary: "Change a sender's site, time zone or name (assigns an unassigned sender or device)",
           params: IdParams,
           body: SourcePatch,
           response: { 200: Source, 400: ProblemSchema, 404: ProblemSchema },

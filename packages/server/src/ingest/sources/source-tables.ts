@@ -15,6 +15,8 @@ export interface SourcesTable {
   site: Generated<string>;
   timezone: Generated<string>;
   registered: Generated<boolean>;
+  /** For a hostname or serial: the sender address it was last seen behind ("" when never seen). */
+  via: Generated<string>;
   first_seen: NullableTimestamp;
   last_seen: NullableTimestamp;
   /** bigint: read back as text by PostgreSQL drivers. */

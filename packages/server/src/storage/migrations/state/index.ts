@@ -8,6 +8,7 @@ import * as bouncers from "./0006-bouncers.js";
 import * as feeds from "./0007-feeds.js";
 import * as channels from "./0008-channels.js";
 import * as alerts from "./0009-alerts.js";
+import * as sourceVia from "./0010-source-via.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -23,4 +24,5 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0007-feeds": feeds,
   "0008-channels": channels,
   "0009-alerts": alerts,
+  "0010-source-via": sourceVia,
 };
