@@ -9,6 +9,7 @@ import { SeverityBadge } from "../components/severity-badge.js";
 import { EventDrawer } from "../events/event-drawer.js";
 import { EventsTable } from "../events/events-table.js";
 import { formatCount, formatTime } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { AlertActions } from "./alert-actions.js";
 import { alertExplorer } from "./alert-links.js";
 import { useAlertDetail, useAlertLiveRefresh } from "./alert-queries.js";
@@ -90,6 +91,7 @@ export function AlertDetailPage() {
   const { user } = useAuth();
   const canAct = user?.role === "admin" || user?.role === "analyst";
   const detail = useAlertDetail(id);
+  usePageTitle(detail.data ? `Alert ${detail.data.title}` : "Alert");
   useAlertLiveRefresh();
   const [event, setEvent] = useState<ApiEvent | null>(null);
 

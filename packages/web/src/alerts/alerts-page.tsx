@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { useSearchParams } from "react-router";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { formatCount } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { SEVERITY_COLOR, SEVERITY_ORDER } from "../severity.js";
 import { AlertFilterBar } from "./alert-filter-bar.js";
 import { type AlertFilters, alertFiltersFromSearch, alertFiltersToSearch } from "./alert-filters.js";
@@ -42,6 +43,7 @@ function StatsLine() {
 }
 
 export function AlertsPage() {
+  usePageTitle("Alerts");
   const [params, setParams] = useSearchParams();
   const search = params.toString();
   const filters = useMemo(() => alertFiltersFromSearch(new URLSearchParams(search)), [search]);

@@ -15,6 +15,7 @@ import { type FormEvent, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError, errorMessage } from "../api/problem.js";
 import { Logo } from "../components/logo.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { useAuth } from "./auth-context.js";
 
 /** Only same-origin paths: `next` comes from the URL and must not send the user elsewhere. */
@@ -37,6 +38,7 @@ function loginError(error: unknown): string {
 }
 
 export function LoginPage() {
+  usePageTitle("Sign in");
   const { user, login, expired } = useAuth();
   const navigate = useNavigate();
   const [params] = useSearchParams();

@@ -3,6 +3,7 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { useAuth } from "../auth/auth-context.js";
 import { formatCount } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { ActiveBans } from "./active-bans.js";
 import { BanDrawer } from "./ban-drawer.js";
 import { BanForm } from "./ban-form.js";
@@ -49,6 +50,7 @@ function StatsLine() {
 }
 
 export function BansPage() {
+  usePageTitle("Bans");
   const { user } = useAuth();
   const canAct = user?.role === "admin" || user?.role === "analyst";
   const [tab, setTab] = useState<string | null>("active");

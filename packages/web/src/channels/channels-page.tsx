@@ -5,6 +5,7 @@ import { useAuth } from "../auth/auth-context.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatCount, formatTime } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { ChannelEditor, type ChannelTarget } from "./channel-editor.js";
 import { useChannelActions, useChannels, useDeliveries } from "./channel-queries.js";
 import type { ChannelView } from "./channel-types.js";
@@ -34,6 +35,7 @@ function LastDelivery({ channel }: { channel: ChannelView }) {
 }
 
 export function ChannelsPage() {
+  usePageTitle("Channels");
   const { user } = useAuth();
   const isAdmin = user?.role === "admin";
   const canTest = isAdmin || user?.role === "analyst";

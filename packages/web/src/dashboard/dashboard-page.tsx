@@ -9,6 +9,7 @@ import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { EventDrawer } from "../events/event-drawer.js";
 import { EMPTY_FILTERS, type EventFilters, filtersToSearch, RANGES } from "../filters/filters.js";
 import { formatClock } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { useLive, useLiveInterest } from "../live/live-context.js";
 import { dashboardRange, firstEventOf, rangeFilters, windowLabel, zoomParams } from "./dashboard-range.js";
 import { EventsByType } from "./events-by-type.js";
@@ -65,6 +66,7 @@ function ZoomHint() {
 }
 
 export function DashboardPage() {
+  usePageTitle("Dashboard");
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const site = params.get("site") ?? "";

@@ -1,10 +1,12 @@
 import { Divider, Stack, Text, Title } from "@mantine/core";
 import { useAuth } from "../auth/auth-context.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { Bouncers } from "./bouncers.js";
 import { TargetsTable } from "./targets-table.js";
 
 /** Where bans go: pushed targets (Sophos XGS, webhooks) and pulling CrowdSec bouncers. */
 export function EnforcementPage() {
+  usePageTitle("Enforcement");
   const { user } = useAuth();
   const isAdmin = user?.role === "admin";
   const canAct = isAdmin || user?.role === "analyst";

@@ -11,12 +11,14 @@ import {
   filtersToSearch,
 } from "../filters/filters.js";
 import { formatCount } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { EventDrawer } from "./event-drawer.js";
 import { EventsTable } from "./events-table.js";
 import { FilterBar } from "./filter-bar.js";
 import { useLiveTail } from "./live-tail.js";
 
 export function EventsPage() {
+  usePageTitle("Events");
   const [params, setParams] = useSearchParams();
   const search = params.toString();
   // Parsed from the URL, so a shared link or the back button gives the same view.

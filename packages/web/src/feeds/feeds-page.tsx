@@ -6,6 +6,7 @@ import { useApi, useAuth } from "../auth/auth-context.js";
 import { flagOf } from "../bans/ban-format.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { formatCount, formatTime } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { FeedForm } from "./feed-form.js";
 import { FeedLookup } from "./feed-lookup.js";
 
@@ -16,6 +17,7 @@ function statusColor(feed: Feed): string {
 }
 
 export function FeedsPage() {
+  usePageTitle("Blocklist feeds");
   const api = useApi();
   const { user } = useAuth();
   const isAdmin = user?.role === "admin";

@@ -1,10 +1,12 @@
 import { Stack, Text, Title } from "@mantine/core";
 import { useAuth } from "../auth/auth-context.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { GeoBlocking } from "./geoblocking.js";
 import { GeoZoneForm } from "./geozone-form.js";
 
 /** Geo policy: GeoZone classification (thresholds by country) and fixed country block/allow rules. Admins edit. */
 export function GeoPage() {
+  usePageTitle("Geo zones");
   const { user } = useAuth();
   const isAdmin = user?.role === "admin";
   return (

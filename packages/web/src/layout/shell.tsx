@@ -1,4 +1,5 @@
-import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Tooltip } from "@mantine/core";
+import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Tooltip } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
 import { Outlet, NavLink as RouterLink, useLocation } from "react-router";
 import { AlertToasts } from "../alerts/alert-toasts.js";
 import { OpenAlertsBadge } from "../alerts/open-alerts-badge.js";
@@ -50,14 +51,53 @@ function LiveIndicator() {
   );
 }
 
-export function Shell() {
-  const { user, logout } = useAuth();
-  const location = useLocation();
+function CurrentUser({
+  testId,
+  ...props
+}: {
+  testId: string;
+  hiddenFrom?: "sm";
+  visibleFrom?: "sm";
+  p?: string;
+}) {
+  const { user } = useAuth();
+  if (!user) return null;
   return (
-    <AppShell header={{ height: 48 }} navbar={{ width: 180, breakpoint: 0 }} padding="sm">
+    <Text size="sm" data-testid={testId} {...props}>
+      {user.username}{" "}
+      <Text span c="dimmed" size="xs" tt="uppercase">
+        {user.role}
+      </Text>
+    </Text>
+  );
+}
+
+/**
+ * The frame around every page. Below Mantine's `sm` breakpoint (phones: alerts are opened from mail and
+ * Slack) the navigation folds behind a menu button and the user's name moves into it, so the header
+ * fits 390 px.
+ */
+export function Shell() {
+  const { logout } = useAuth();
+  const location = useLocation();
+  const [navOpen, nav] = useDisclosure(false);
+  return (
+    <AppShell
+      header={{ height: 48 }}
+      navbar={{ width: 180, breakpoint: "sm", collapsed: { mobile: !navOpen } }}
+      padding="sm"
+    >
       <AppShell.Header bg="dark.8">
         <Group h="100%" px="sm" justify="space-between" wrap="nowrap">
           <Group gap="xs" wrap="nowrap">
+            <Burger
+              opened={navOpen}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpen ? "Close navigation" : "Open navigation"}
+              data-testid="nav-toggle"
+            />
             <Logo size={24} />
             <Text fw={700} size="lg">
               Vigil
@@ -65,22 +105,16 @@ export function Shell() {
           </Group>
           <Group gap="md" wrap="nowrap">
             <LiveIndicator />
-            {user && (
-              <Text size="sm" data-testid="current-user">
-                {user.username}{" "}
-                <Text span c="dimmed" size="xs" tt="uppercase">
-                  {user.role}
-                </Text>
-              </Text>
-            )}
+            <CurrentUser testId="current-user" visibleFrom="sm" />
             <Button size="xs" variant="default" onClick={() => void logout()} data-testid="sign-out">
               Sign out
             </Button>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" bg="dark.8">
+      <AppShell.Navbar p="xs" bg="dark.8" data-testid="nav">
         <Stack gap={2}>
+          <CurrentUser testId="nav-current-user" hiddenFrom="sm" p="xs" />
           {NAV.map((item) => {
             const active = item.exact ? location.pathname === item.to : location.pathname.startsWith(item.to);
             return (
@@ -92,6 +126,7 @@ export function Shell() {
                 active={active}
                 variant="filled"
                 rightSection={item.to === "/alerts" ? <OpenAlertsBadge /> : undefined}
+                onClick={nav.close}
                 data-testid={item.testId}
               />
             );

@@ -5,6 +5,7 @@ import { useAuth } from "../auth/auth-context.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatCount, formatTime } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { type EditTarget, ScenarioEditor } from "./scenario-editor.js";
 import { useScenarioActions, useScenarios } from "./scenario-queries.js";
 import { NEW_SCENARIO_YAML, setEnabledInYaml } from "./scenario-yaml.js";
@@ -15,6 +16,7 @@ function thresholdText(s: ScenarioItem): string {
 }
 
 export function ScenariosPage() {
+  usePageTitle("Scenarios");
   const { user } = useAuth();
   const isAdmin = user?.role === "admin";
   const canTest = isAdmin || user?.role === "analyst";

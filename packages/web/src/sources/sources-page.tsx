@@ -6,6 +6,7 @@ import type { Source } from "../api/types.js";
 import { useApi, useAuth } from "../auth/auth-context.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { formatCount, formatTime } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { SourceForm, type SourceFormTarget } from "./source-form.js";
 
 const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
@@ -17,6 +18,7 @@ function byAttention(a: Source, b: Source): number {
 }
 
 export function SourcesPage() {
+  usePageTitle("Sources");
   const { user } = useAuth();
   const api = useApi();
   const queryClient = useQueryClient();

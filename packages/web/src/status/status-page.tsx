@@ -3,6 +3,7 @@ import { useSystemStatus } from "../api/queries.js";
 import type { StoreHealth, SystemStatus } from "../api/types.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { formatCount } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 
 function OkBadge({ ok }: { ok: boolean }) {
   return (
@@ -86,6 +87,7 @@ function IngestTotals({ ingest }: { ingest: SystemStatus["ingest"] }) {
 
 /** Is Vigil healthy: stores reachable, listeners up, ingest keeping pace. Refreshes every 5 s. */
 export function StatusPage() {
+  usePageTitle("Status");
   const status = useSystemStatus();
   if (status.isPending) return <Loading />;
   if (status.error && !status.data)

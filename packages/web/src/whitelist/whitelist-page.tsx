@@ -5,11 +5,13 @@ import type { WhitelistEntry, WhitelistType } from "../api/response-types.js";
 import { useApi, useAuth } from "../auth/auth-context.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { formatTime } from "../format.js";
+import { usePageTitle } from "../layout/use-page-title.js";
 import { TYPE_HELP, WhitelistForm } from "./whitelist-form.js";
 
 const TYPE_COLOR: Record<WhitelistType, string> = { hard: "teal", soft: "blue", monitor: "gray" };
 
 export function WhitelistPage() {
+  usePageTitle("Whitelist");
   const api = useApi();
   const { user } = useAuth();
   const canAct = user?.role === "admin" || user?.role === "analyst";

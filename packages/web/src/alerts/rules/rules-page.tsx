@@ -5,6 +5,7 @@ import { useChannels } from "../../channels/channel-queries.js";
 import { ErrorNote, Loading } from "../../components/query-state.js";
 import { SeverityBadge } from "../../components/severity-badge.js";
 import { formatCount, formatTime } from "../../format.js";
+import { usePageTitle } from "../../layout/use-page-title.js";
 import type { AlertRule } from "../alert-types.js";
 import { RuleEditor, type RuleTarget } from "./rule-editor.js";
 import { formToInput, ruleToForm } from "./rule-form.js";
@@ -17,6 +18,7 @@ function thresholdText(r: AlertRule): string {
 }
 
 export function AlertRulesPage() {
+  usePageTitle("Alert rules");
   const { user } = useAuth();
   const isAdmin = user?.role === "admin";
   const canTest = isAdmin || user?.role === "analyst";
