@@ -88,6 +88,8 @@ export interface Source {
   name: string;
   last_seen: string | null;
   registered: boolean;
+  /** For a hostname or serial: the sender address it was last seen behind ("" when never seen). */
+  via: string;
   event_count: number;
 }
 

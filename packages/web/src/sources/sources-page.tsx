@@ -1,29 +1,31 @@
 import { Badge, Button, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { useSources } from "../api/queries.js";
+import { Fragment, useState } from "react";
+import { useSites, useSources } from "../api/queries.js";
 import type { Source } from "../api/types.js";
 import { useApi, useAuth } from "../auth/auth-context.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { formatCount, formatTime } from "../format.js";
-import { usePageTitle } from "../layout/use-page-title.js";
+import { SiteAssign } from "./site-assign.js";
 import { SourceForm, type SourceFormTarget } from "./source-form.js";
+import { groupSources, unassignedCount } from "./source-groups.js";
 
 const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
-/** Unknown senders first: they are the ones waiting for an admin. */
-function byAttention(a: Source, b: Source): number {
-  if (a.registered !== b.registered) return a.registered ? 1 : -1;
-  return (b.last_seen ?? "").localeCompare(a.last_seen ?? "");
-}
+const MATCH_LABEL: Record<Source["match_type"], string> = {
+  ip: "address",
+  hostname: "hostname",
+  serial: "serial",
+};
 
 export function SourcesPage() {
-  usePageTitle("Sources");
   const { user } = useAuth();
   const api = useApi();
   const queryClient = useQueryClient();
   const isAdmin = user?.role === "admin";
   const sources = useSources();
+  const sites = useSites();
+  const siteNames = (sites.data ?? []).map((s) => s.site);
   const [target, setTarget] = useState<SourceFormTarget | null>(null);
 
   const remove = useMutation({
@@ -31,18 +33,6 @@ export function SourcesPage() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["sources"] }),
   });
 
-  const assign = (s: Source) =>
-    setTarget({
-      id: null,
-      title: `Assign ${s.match_value} to a site`,
-      initial: {
-        match_type: s.match_type,
-        match_value: s.match_value,
-        site: "",
-        timezone: browserZone(),
-        name: "",
-      },
-    });
   const edit = (s: Source) =>
     setTarget({
       id: s.id,
@@ -50,7 +40,7 @@ export function SourcesPage() {
       initial: {
         match_type: s.match_type,
         match_value: s.match_value,
-        site: s.site,
+        site: s.registered ? s.site : "",
         timezone: s.timezone || "UTC",
         name: s.name,
       },
@@ -62,8 +52,74 @@ export function SourcesPage() {
       initial: { match_type: "ip", match_value: "", site: "", timezone: browserZone(), name: "" },
     });
 
-  const rows = [...(sources.data ?? [])].sort(byAttention);
-  const unknown = rows.filter((s) => !s.registered).length;
+  const rows = sources.data ?? [];
+  const groups = groupSources(rows);
+  const unknown = unassignedCount(rows);
+
+  const row = (s: Source, device: boolean) => (
+    <Table.Tr
+      key={s.id ?? `${s.match_type}:${s.match_value}`}
+      data-testid={device ? "source-device" : "source-row"}
+    >
+      <Table.Td>
+        {s.registered ? (
+          <Badge color="green" variant="light" size="sm">
+            registered
+          </Badge>
+        ) : (
+          <Badge color="yellow" variant="filled" size="sm">
+            unassigned
+          </Badge>
+        )}
+      </Table.Td>
+      <Table.Td ff="monospace" fz="xs" pl={device ? 28 : undefined}>
+        {device && (
+          <Text span c="dimmed" mr={4}>
+            ↳
+          </Text>
+        )}
+        <Text span c="dimmed" fz="xs">
+          {MATCH_LABEL[s.match_type]}{" "}
+        </Text>
+        {s.match_value}
+        {s.name && (
+          <Text span fz="xs" ml={6}>
+            ({s.name})
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>{s.registered ? s.site : <Text c="dimmed">default</Text>}</Table.Td>
+      <Table.Td>{s.timezone}</Table.Td>
+      <Table.Td className="num">{s.last_seen ? formatTime(s.last_seen) : "never"}</Table.Td>
+      <Table.Td ta="right" className="num">
+        {formatCount(s.event_count)}
+      </Table.Td>
+      {isAdmin && (
+        <Table.Td>
+          <Group gap={4} justify="flex-end" wrap="nowrap">
+            {s.id && <SiteAssign source={{ ...s, id: s.id }} sites={siteNames} />}
+            <Button size="compact-xs" variant="default" onClick={() => edit(s)}>
+              Edit
+            </Button>
+            {s.registered && s.id && (
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                color="red"
+                loading={remove.isPending && remove.variables === s.id}
+                onClick={() => {
+                  if (s.id && window.confirm(`Forget ${s.name || s.match_value}? Its events stay stored.`))
+                    remove.mutate(s.id);
+                }}
+              >
+                Delete
+              </Button>
+            )}
+          </Group>
+        </Table.Td>
+      )}
+    </Table.Tr>
+  );
 
   return (
     <Stack gap="sm">
@@ -83,8 +139,10 @@ export function SourcesPage() {
         )}
       </Group>
       <Text size="sm" c="dimmed">
-        Senders of logs and the site each belongs to. Unassigned senders are still ingested; assigning one
-        sets its site and the time zone used for timestamps without an offset.
+        Who sends logs and the site each belongs to. Under each sender address are the syslog hostnames and
+        device serials seen behind it: one address (a relay, a site's NAT) often carries several firewalls,
+        and each can go to its own site. A serial wins over a hostname, a hostname over the address.
+        Unassigned senders are still ingested, into site default.
       </Text>
       {remove.error && <ErrorNote title="Could not delete" error={remove.error} />}
       {sources.isPending ? (
@@ -94,74 +152,24 @@ export function SourcesPage() {
       ) : rows.length === 0 ? (
         <Empty>No senders yet. Point a firewall's syslog at Vigil and it will appear here.</Empty>
       ) : (
-        <Table highlightOnHover striped data-testid="sources-table">
+        <Table highlightOnHover data-testid="sources-table">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Status</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Match</Table.Th>
+              <Table.Th>Sender / device</Table.Th>
               <Table.Th>Site</Table.Th>
               <Table.Th>Time zone</Table.Th>
               <Table.Th>Last seen</Table.Th>
               <Table.Th ta="right">Events</Table.Th>
-              {isAdmin && <Table.Th ta="right">Actions</Table.Th>}
+              {isAdmin && <Table.Th ta="right">Assign</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {rows.map((s) => (
-              <Table.Tr key={s.id ?? `${s.match_type}:${s.match_value}`} data-testid="source-row">
-                <Table.Td>
-                  {s.registered ? (
-                    <Badge color="green" variant="light" size="sm">
-                      registered
-                    </Badge>
-                  ) : (
-                    <Badge color="yellow" variant="filled" size="sm">
-                      unassigned
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>{s.name || <Text c="dimmed">—</Text>}</Table.Td>
-                <Table.Td ff="monospace" fz="xs">
-                  {s.match_type}: {s.match_value}
-                </Table.Td>
-                <Table.Td>{s.site}</Table.Td>
-                <Table.Td>{s.timezone}</Table.Td>
-                <Table.Td className="num">{s.last_seen ? formatTime(s.last_seen) : "never"}</Table.Td>
-                <Table.Td ta="right" className="num">
-                  {formatCount(s.event_count)}
-                </Table.Td>
-                {isAdmin && (
-                  <Table.Td ta="right">
-                    {s.registered && s.id ? (
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <Button size="compact-xs" variant="default" onClick={() => edit(s)}>
-                          Edit
-                        </Button>
-                        <Button
-                          size="compact-xs"
-                          variant="subtle"
-                          color="red"
-                          loading={remove.isPending && remove.variables === s.id}
-                          onClick={() => {
-                            if (
-                              s.id &&
-                              window.confirm(`Delete ${s.name || s.match_value}? Its events stay stored.`)
-                            )
-                              remove.mutate(s.id);
-                          }}
-                        >
-                          Delete
-                        </Button>
-                      </Group>
-                    ) : (
-                      <Button size="compact-xs" onClick={() => assign(s)} data-testid="source-assign">
-                        Assign
-                      </Button>
-                    )}
-                  </Table.Td>
-                )}
-              </Table.Tr>
+            {groups.map((g) => (
+              <Fragment key={g.sender?.id ?? g.devices[0]?.id ?? g.devices[0]?.match_value}>
+                {g.sender && row(g.sender, false)}
+                {g.devices.map((d) => row(d, g.sender !== null))}
+              </Fragment>
             ))}
           </Table.Tbody>
         </Table>
