@@ -72,6 +72,17 @@ export function DashboardPage() {
   const site = params.get("site") ?? "";
   const sites = useSites();
   const firstEvent = sites.data ? firstEventOf(sites.data, site) : null;
+  // An install without events yet: learn the first event's time as soon as one arrives, so the
+  // fitted range is not stuck at 24 h for the minute the site list is cached.
+  const { listenMessages } = useLive();
+  const refetchSites = sites.refetch;
+  const waitingForData = sites.isSuccess && firstEvent === null;
+  useEffect(() => {
+    if (!waitingForData) return;
+    return listenMessages((m) => {
+      if (m.type === "stats") void refetchSites();
+    });
+  }, [waitingForData, listenMessages, refetchSites]);
   const search = params.toString();
   // Worked out once per URL and first-event time: a fitted window starts at a fixed instant, so the
   // query keys stay put between renders while its end follows the clock on each refresh.
