@@ -32,6 +32,8 @@ export interface Ingest {
   readonly sink: LineSink;
   /** Parses and queues syslog lines (no acknowledgement). */
   ingestLines(lines: readonly ReceivedLine[]): void;
+  /** Parses lines and resolves once their events are stored (RELP acknowledges after this). */
+  storeLines(lines: readonly ReceivedLine[]): Promise<void>;
   /** Queues finished events and resolves once they are stored (HTTP ingest acknowledges after this). */
   storeEvents(events: Event[], modsec?: ModSecRow[]): Promise<void>;
   /** True while the writer is over its queue limit. */
@@ -131,7 +133,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     if (!result.event && (result.modsec?.length ?? 0) > 0) metrics.received.inc({ source: "modsecurity" });
   }
 
-  const ingestLines = (lines: readonly ReceivedLine[]) => {
+  const parseLines = (lines: readonly ReceivedLine[]) => {
     const out: Event[] = [];
     const modsecOut: ModSecRow[] = [];
     let lastPeer = "";
@@ -163,8 +165,22 @@ export function createIngest(deps: IngestDeps): Ingest {
       count++;
     }
     if (lastPeer) sources.noteSeen(lastPeer, count);
+    return { out, modsecOut };
+  };
+
+  const ingestLines = (lines: readonly ReceivedLine[]) => {
+    const { out, modsecOut } = parseLines(lines);
     eventWriter.writeNoAck(out.map(eventRow), countBySource(out, metrics));
     modsecWriter.writeNoAck(modsecOut.map(modsecRow));
+    publish(out);
+  };
+
+  const storeLines = async (lines: readonly ReceivedLine[]) => {
+    const { out, modsecOut } = parseLines(lines);
+    await Promise.all([
+      eventWriter.write(out.map(eventRow), countBySource(out, metrics)),
+      modsecWriter.write(modsecOut.map(modsecRow)),
+    ]);
     publish(out);
   };
 
@@ -179,6 +195,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   return {
     sink,
     ingestLines,
+    storeLines,
     async storeEvents(evs, modsec = []) {
       const bySource = countBySource(evs, metrics);
       await Promise.all([
