@@ -1,16 +1,26 @@
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { createTrafficMix } from "./traffic/mix.js";
+import { registerDemoSources } from "./traffic/register-sites.js";
 import { createSyslogSender } from "./traffic/sender.js";
 
 /**
  * `npm run demo`: sends realistic, varied syslog to a running Vigil so the console has something to
  * show: Sophos XGS firewall/IPS/ATP/AV/WAF/VPN/heartbeat, ModSecurity, nginx and sshd from three sites,
  * with an ssh brute-forcer, a port scanner and a SQL-injection campaign among ordinary traffic.
+ * First it registers the three sites' firewalls (by device serial and syslog hostname) and hosts as
+ * sources through the API, so the console shows three sites; that needs the admin password (asked for,
+ * or VIGIL_ADMIN_PASSWORD) or a token (VIGIL_TOKEN), and is skipped with --no-register.
  */
 const USAGE = `Usage: npm run demo -- [--host 127.0.0.1] [--port 5514] [--rate 200] [--duration 0] [--transport udp|tcp] [--seed N]
-  --rate       events per second (default 200)
-  --duration   seconds to run; 0 = until Ctrl-C (default 0)
-  --transport  udp (default) or tcp (LF-framed)`;
+                            [--api http://HOST:8080] [--user admin] [--no-register]
+  --rate         events per second (default 200)
+  --duration     seconds to run; 0 = until Ctrl-C (default 0)
+  --transport    udp (default) or tcp (LF-framed)
+  --api          Vigil's HTTP address, to register the demo's sites (default http://<host>:8080)
+  --user         who registers them (default admin; password from VIGIL_ADMIN_PASSWORD or asked for;
+                 VIGIL_TOKEN instead takes a session token or an API key)
+  --no-register  send only: every event lands in site "default" until its sender is assigned`;
 
 function options() {
   const { values } = parseArgs({
@@ -21,6 +31,9 @@ function options() {
       duration: { type: "string", default: "0" },
       transport: { type: "string", default: "udp" },
       seed: { type: "string", default: String(Date.now() % 100000) },
+      api: { type: "string" },
+      user: { type: "string", default: "admin" },
+      "no-register": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -48,11 +61,59 @@ function options() {
     duration: num("duration", values.duration, 0),
     transport: transport as "udp" | "tcp",
     seed: num("seed", values.seed, 0),
+    api: values.api ?? `http://${values.host.includes(":") ? `[${values.host}]` : values.host}:8080`,
+    user: values.user,
+    register: !values["no-register"],
   };
+}
+
+/** Reads a password from the terminal without echoing it. */
+async function askPassword(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  // readline echoes what is typed through this hook: print the question, then nothing.
+  const echo = rl as unknown as { _writeToOutput: (s: string) => void };
+  let asked = false;
+  echo._writeToOutput = (s: string) => {
+    if (!asked) process.stdout.write(s);
+    asked = true;
+  };
+  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+  rl.close();
+  process.stdout.write("\n");
+  return answer;
+}
+
+/** Registers the demo's sources; on any failure says why and how to do it by hand, and goes on sending. */
+async function registerSites(o: ReturnType<typeof options>): Promise<void> {
+  const token = process.env.VIGIL_TOKEN;
+  let password = process.env.VIGIL_ADMIN_PASSWORD;
+  if (!token && !password && process.stdin.isTTY) {
+    password = await askPassword(
+      `Password of ${o.user} on ${o.api}, to register the demo's three sites (Enter to skip): `,
+    );
+  }
+  if (!token && !password) {
+    console.log(
+      'Not registering sites: events go to site "default"; assign the senders on the Sources page.',
+    );
+    return;
+  }
+  try {
+    const n = await registerDemoSources({
+      api: o.api,
+      ...(token ? { token } : { username: o.user, password }),
+    });
+    console.log(`Registered ${n} demo sources under three sites (paris-hq, lyon-clinic, madrid-office).`);
+  } catch (err) {
+    console.log(
+      `Could not register the demo's sites (${(err as Error).message}); events go to site "default" until assigned on the Sources page.`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
   const o = options();
+  if (o.register) await registerSites(o);
   const mix = createTrafficMix({ seed: o.seed });
   let lastError = "";
   const sender = createSyslogSender({

@@ -1,7 +1,15 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SITES } from "../../cli/traffic/actors.js";
+import { createTrafficMix } from "../../cli/traffic/mix.js";
+import { registerDemoSources } from "../../cli/traffic/register-sites.js";
 import { bsdTime, sophosTime } from "../../test-support/syslog-stamps.js";
-import { eventually, startTestVigil, type TestVigil } from "../../test-support/test-vigil.js";
+import {
+  eventually,
+  startTestVigil,
+  TEST_ADMIN_PASSWORD,
+  type TestVigil,
+} from "../../test-support/test-vigil.js";
 
 /**
  * The sources API through a running Vigil: the devices one sender address carries (syslog hostnames,
@@ -141,5 +149,39 @@ describe("sources API", () => {
     expect(gone.status).toBe(204);
     const missing = await t.api("DELETE", `/api/v1/sources/${rows[0]?.id}`, undefined, t.adminToken);
     expect(missing.status).toBe(404);
+  });
+});
+
+describe("the demo's sources", () => {
+  it("registers its three firewalls and their hosts under three sites, and its traffic lands there", async () => {
+    const n = await registerDemoSources({
+      api: t.vigil.httpUrl,
+      username: "admin",
+      password: TEST_ADMIN_PASSWORD,
+    });
+    expect(n).toBe(SITES.length * 4);
+    // Again: registering is idempotent, so running the demo twice is fine.
+    expect(await registerDemoSources({ api: t.vigil.httpUrl, password: TEST_ADMIN_PASSWORD })).toBe(n);
+    await expect(
+      registerDemoSources({ api: t.vigil.httpUrl, password: "wrong-password-123" }),
+    ).rejects.toThrow(/sign-in as admin failed \(401\)/);
+
+    const mix = createTrafficMix({ seed: 7 });
+    const items = Array.from({ length: 150 }, () => mix.next());
+    await sendTcp(`${items.flatMap((i) => i.lines).join("\n")}\n`);
+    const counts = await eventually(async () => {
+      const got: Record<string, number> = {};
+      for (const s of SITES) {
+        const res = await t.api("GET", `/api/v1/events?limit=1000&site=${s.site}`, undefined, t.adminToken);
+        got[s.site] = (res.json() as { items: unknown[] }).items.length;
+      }
+      return Object.values(got).every((c) => c > 0) ? got : undefined;
+    });
+    expect(Object.keys(counts).sort()).toEqual(["lyon-clinic", "madrid-office", "paris-hq"]);
+    const res = await t.api("GET", "/api/v1/events?limit=1000&site=default", undefined, t.adminToken);
+    const strays = (res.json() as { items: { hostname: string; raw_log: string }[] }).items.filter((e) =>
+      SITES.some((s) => e.raw_log.includes(s.hostname) || e.raw_log.includes(`.${s.site} `)),
+    );
+    expect(strays).toEqual([]);
   });
 });
