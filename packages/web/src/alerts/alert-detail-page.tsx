@@ -109,12 +109,15 @@ export function AlertDetailPage() {
           ← Alerts
         </Anchor>
       </Group>
+      {/* Badges first, then the title, which wraps under them on a phone instead of being squeezed. */}
       <Group gap="sm" align="center">
-        <SeverityBadge severity={alert.severity} />
-        <Title order={3} style={{ flex: 1 }} data-testid="alert-title">
+        <Group gap={6} wrap="nowrap">
+          <SeverityBadge severity={alert.severity} />
+          <AlertStateBadge state={alert.state} />
+        </Group>
+        <Title order={3} style={{ flex: "1 1 16rem" }} data-testid="alert-title">
           {alert.title}
         </Title>
-        <AlertStateBadge state={alert.state} />
       </Group>
       {canAct && <AlertActions alert={alert} />}
       <Grid gap="sm">

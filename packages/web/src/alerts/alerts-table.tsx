@@ -1,4 +1,5 @@
 import { ScrollArea, Table, Text, Tooltip } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { useNavigate } from "react-router";
 import { BannedBadge } from "../bans/banned-badge.js";
 import { useNow } from "../bans/use-now.js";
@@ -8,11 +9,15 @@ import { severityHex } from "../severity.js";
 import { formatAge } from "./alert-format.js";
 import { AlertStateBadge } from "./alert-state-badge.js";
 import type { Alert } from "./alert-types.js";
+import { CompactAlertsTable } from "./alerts-table-compact.js";
 
 /** The Alerts list; a row opens the alert's own page (/alerts/:id), the URL notifications link to. */
 export function AlertsTable({ alerts, empty }: { alerts: Alert[]; empty: string }) {
   const navigate = useNavigate();
   const now = useNow(10_000);
+  // Below Mantine's sm breakpoint (a phone): the three-column layout.
+  const phone = useMediaQuery("(max-width: 47.99em)") === true;
+  if (phone) return <CompactAlertsTable alerts={alerts} empty={empty} />;
   return (
     <ScrollArea type="auto" offsetScrollbars="x">
       <Table
