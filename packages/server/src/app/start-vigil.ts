@@ -18,6 +18,7 @@ import { createDeadLetter } from "../ingest/dead-letter.js";
 import { httpIngestRoutes } from "../ingest/http-ingest-routes.js";
 import { EVENT_COLUMNS } from "../ingest/normalise.js";
 import { createIngest, type Ingest, writerMetricHooks } from "../ingest/pipeline.js";
+import { type RelpListeners, startRelpListeners } from "../ingest/relp/relp-listeners.js";
 import { SourceRegistry } from "../ingest/sources/source-registry.js";
 import { sourceRoutes } from "../ingest/sources/source-routes.js";
 import { createSyslogListeners, type SyslogListeners } from "../ingest/syslog/index.js";
@@ -47,6 +48,8 @@ export interface RunningVigil {
   app: VigilApp;
   httpUrl: string;
   syslog: SyslogListeners;
+  /** RELP listeners (none unless configured). */
+  relp: RelpListeners;
   eventStore: EventStore;
   state: StateStore;
   ingest: Ingest;
@@ -145,6 +148,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
     // Alerts: rules on the detection engine, scenario alerts, pending bans and Vigil's own health.
     const secretKey = loadSecretKey(config.secretKey, config.dataDir);
     let syslogRef: SyslogListeners | null = null;
+    let relpRef: RelpListeners | null = null;
     const alerts = await createAlerts({
       db: state.db,
       eventStore,
@@ -156,7 +160,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       allow: parseAllowlist(config.webhookAllowlist.join(",")),
       perChannelPerMinute: config.alertChannelRatePerMinute,
       systemSnapshot: () => ({
-        listeners: syslogRef?.counters() ?? [],
+        listeners: [...(syslogRef?.counters() ?? []), ...(relpRef?.counters() ?? [])],
         writers: [eventsWriter.getStats(), modsecWriter.getStats()],
         maxQueued: config.ingest.maxQueued,
         deadLettered: deadLetter.count(),
@@ -261,9 +265,27 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
     });
     closers.push(() => syslog.close());
     syslogRef = syslog;
+    // RELP: the same pipeline as syslog, but each message is acknowledged only once stored.
+    const relp = await startRelpListeners({
+      sink: ingest,
+      host: config.syslog.host,
+      port: config.relp.port,
+      tlsPort: config.relp.tlsPort,
+      tls:
+        config.syslog.tlsCert && config.syslog.tlsKey
+          ? { cert: config.syslog.tlsCert, key: config.syslog.tlsKey }
+          : null,
+      maxDataBytes: config.syslog.maxMessageBytes,
+      ...(config.syslog.registeredOnly ? { allowedSenders: (ip: string) => sources.isRegisteredIp(ip) } : {}),
+      software: `vigil,${version}`,
+      log: log.child({ component: "relp" }),
+    });
+    closers.push(() => relp.close());
+    relpRef = relp;
     // Runs before the listeners close (closers run in reverse): a shutdown is not a listener outage.
     closers.push(() => {
       syslogRef = null;
+      relpRef = null;
     });
 
     const app = await buildHttpApp({
@@ -290,7 +312,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
           eventStore,
           state,
           writers: { events: eventsWriter, modsec: modsecWriter },
-          listeners: () => syslog.counters(),
+          listeners: () => [...syslog.counters(), ...relp.counters()],
           hub,
           metrics,
           deadLettered: () => deadLetter.count(),
@@ -305,6 +327,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       app,
       httpUrl: address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1"),
       syslog,
+      relp,
       eventStore,
       state,
       ingest,

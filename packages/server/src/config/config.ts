@@ -23,6 +23,11 @@ export interface VigilConfig {
     registeredOnly: boolean;
     maxMessageBytes: number;
   };
+  /**
+   * RELP (rsyslog omrelp): each message acknowledged once stored. Off unless a port is set; the TLS
+   * port uses the syslog TLS certificate and key.
+   */
+  relp: { port: number | null; tlsPort: number | null };
   clickhouseUrl: string | null;
   databaseUrl: string | null;
   adminPassword: string | null;
@@ -176,6 +181,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     if (p && !p.includes("-----BEGIN") && !existsSync(p))
       r.problems.push(`${name}: file ${p} does not exist`);
   }
+  const optionalPort = (e: string, y: string) => {
+    const p = r.int(S(e, y), -1, 0, 65535);
+    return p < 0 ? null : p;
+  };
+  const relp = {
+    port: optionalPort("VIGIL_RELP_PORT", "relp.port"),
+    tlsPort: optionalPort("VIGIL_RELP_TLS_PORT", "relp.tls_port"),
+  };
+  if (relp.tlsPort !== null && tlsCert === null)
+    r.problems.push("VIGIL_RELP_TLS_PORT needs VIGIL_SYSLOG_TLS_CERT and VIGIL_SYSLOG_TLS_KEY");
   const cityDbPath = r.optional(S("VIGIL_GEOIP_CITY_DB", "geo.city_db"));
   if (cityDbPath && !existsSync(cityDbPath))
     r.problems.push(`VIGIL_GEOIP_CITY_DB: file ${cityDbPath} does not exist`);
@@ -218,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
         64 << 20,
       ),
     },
+    relp,
     clickhouseUrl: r.url(S("VIGIL_CLICKHOUSE_URL", "clickhouse_url"), ["http:", "https:"]),
     databaseUrl: r.url(S("VIGIL_DATABASE_URL", "database_url"), ["postgres:", "postgresql:"]),
     adminPassword,

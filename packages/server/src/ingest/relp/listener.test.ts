@@ -15,7 +15,7 @@ class HeldSink implements RelpSink {
   held: Array<{ lines: ReceivedLine[]; resolve: () => void; reject: (e: Error) => void }> = [];
   auto = false;
   pressured = false;
-  store(lines: ReceivedLine[]): Promise<void> {
+  storeLines(lines: ReceivedLine[]): Promise<void> {
     if (this.auto) {
       this.stored.push(...lines);
       return Promise.resolve();
@@ -200,7 +200,7 @@ describe.skipIf(missing !== null)(
       const dir = mkdtempSync(join(tmpdir(), "vigil-relp-rsyslog-"));
       const sink = new HeldSink();
       // Stored a little later than received, as the table writer does.
-      sink.store = (lines) =>
+      sink.storeLines = (lines) =>
         new Promise((resolve) =>
           setTimeout(() => {
             sink.stored.push(...lines);

@@ -11,7 +11,7 @@ import { encodeFrame, parseOffers, type RelpFrame, RelpFrameError, RelpFrameRead
  */
 export interface RelpSink {
   /** Parses the lines and resolves once they are in the event store. */
-  store(lines: ReceivedLine[]): Promise<void>;
+  storeLines(lines: ReceivedLine[]): Promise<void>;
   /** True while the store lags: the session stops reading until whenReady(). */
   readonly pressured: boolean;
   whenReady(): Promise<void>;
@@ -134,7 +134,7 @@ export class RelpSession {
     this.batch = [];
     this.batchTxnrs = [];
     this.o.counters.received += lines.length;
-    const stored = this.o.sink.store(lines);
+    const stored = this.o.sink.storeLines(lines);
     stored.catch(() => {}); // handled in the chain below; this only marks it as handled early
     this.tail = this.tail.then(
       () =>
