@@ -40,11 +40,18 @@ describe("alert → explorer link", () => {
           src_ip: { cidr: "203.0.113.0/24" },
           message: { contains: "failed" },
           sub_category: "Authentication",
+          event_type: "port_scan",
         },
       },
     });
     const f = parse(href);
-    expect(f).toMatchObject({ site: "lyon", log_type: "IPS,ATP", src_ip: "203.0.113.0/24", q: "failed" });
+    expect(f).toMatchObject({
+      site: "lyon",
+      log_type: "IPS,ATP",
+      src_ip: "203.0.113.0/24",
+      q: "failed",
+      event_type: "port_scan",
+    });
     expect(f.severity).toEqual(["critical", "high"]);
     expect(unapplied).toEqual(["sub_category = Authentication"]);
   });

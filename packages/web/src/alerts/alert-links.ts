@@ -7,7 +7,7 @@ import { EMPTY_FILTERS, type EventFilters, filtersToSearch } from "../filters/fi
 import { isSeverity } from "../severity.js";
 import type { Alert } from "./alert-types.js";
 
-type TextFilter = "site" | "log_type" | "action" | "src_ip" | "dst_ip" | "country" | "rule_id";
+type TextFilter = "site" | "log_type" | "event_type" | "action" | "src_ip" | "dst_ip" | "country" | "rule_id";
 
 /** Event fields the explorer can filter on, by their event name (rule filters and group_by use these). */
 const FIELD_FILTERS: Partial<Record<string, TextFilter>> = {
@@ -17,6 +17,7 @@ const FIELD_FILTERS: Partial<Record<string, TextFilter>> = {
   country: "country",
   rule_id: "rule_id",
   log_type: "log_type",
+  event_type: "event_type",
   action: "action",
   site: "site",
 };
