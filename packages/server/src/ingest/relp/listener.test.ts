@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { selfSignedCert } from "../syslog/test-tls.js";
 import type { ReceivedLine } from "../syslog/types.js";
 import { encodeFrame, type RelpFrame, RelpFrameReader } from "./frame.js";
 import { type RelpListener, startRelpListener } from "./listener.js";
@@ -227,6 +228,48 @@ describe.skipIf(missing !== null)(
       } finally {
         await rsyslog.stop();
         rmSync(dir, { recursive: true, force: true });
+      }
+    }, 90_000);
+  },
+);
+
+describe.skipIf(missing !== null)(
+  `RELP over TLS from rsyslog${missing ? ` — skipped: ${missing}` : ""}`,
+  () => {
+    it("delivers over TLS when omrelp checks Vigil's certificate and presents its own", async (ctx) => {
+      const pem = selfSignedCert();
+      if (!pem) return ctx.skip("openssl is not installed");
+      const dir = mkdtempSync(join(tmpdir(), "vigil-relp-tls-"));
+      try {
+        const sink = new HeldSink();
+        sink.auto = true;
+        const cert = readFileSync(pem.cert, "utf8");
+        listener = await startRelpListener({ sink, host: "127.0.0.1", port: 0, tls: { cert, key: pem.key } });
+        expect(listener.counters().name).toBe("relp-tls");
+        // librelp's certificate modes need a client certificate too; the throw-away one serves for both.
+        const keyFile = join(dir, "client-key.pem");
+        writeFileSync(keyFile, pem.key);
+        const inputPort = await freePort();
+        const rsyslog = await startRsyslog({
+          dir,
+          relpPort: listener.port,
+          inputPort,
+          omrelpExtra: `tls="on" tls.authMode="certvalid" tls.caCert="${pem.cert}" tls.myCert="${pem.cert}" tls.myPrivKey="${keyFile}"`,
+        });
+        try {
+          const input = await openInput(inputPort);
+          await input.send(Array.from({ length: 50 }, (_, k) => markedLine("tls", k)));
+          await input.close();
+          const seen = () =>
+            new Set(sink.stored.map((l) => markerOf(l.raw, "tls")).filter((m) => m !== null));
+          await waitFor(() => seen().size === 50, "50 lines over TLS", 60_000);
+          expect(sink.stored[0]?.transport).toBe("tls");
+        } finally {
+          await rsyslog.stop();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        rmSync(pem.dir, { recursive: true, force: true });
       }
     }, 90_000);
   },

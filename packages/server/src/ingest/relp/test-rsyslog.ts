@@ -40,6 +40,8 @@ export interface RsyslogOptions {
   inputPort: number;
   /** Seconds between reconnection attempts while Vigil is down. */
   resumeIntervalS?: number;
+  /** More omrelp parameters, e.g. `tls="on"`. */
+  omrelpExtra?: string;
 }
 
 export async function startRsyslog(o: RsyslogOptions): Promise<Rsyslog> {
@@ -54,7 +56,7 @@ module(load="imtcp")
 module(load="omrelp")
 input(type="imtcp" address="127.0.0.1" port="${o.inputPort}" ruleset="toVigil")
 ruleset(name="toVigil") {
-  action(type="omrelp" target="127.0.0.1" port="${o.relpPort}"
+  action(type="omrelp" target="127.0.0.1" port="${o.relpPort}" ${o.omrelpExtra ?? ""}
          queue.type="LinkedList" queue.size="200000"
          action.resumeRetryCount="-1" action.resumeInterval="${resume}")
 }
