@@ -38,14 +38,15 @@ describe("activity log lines", () => {
     const active = ban({
       status: "active",
       current_tier: 1,
-      expires_at: new Date(T0 + 24 * 3_600_000).toISOString(),
+      last_ban: new Date(T0).toISOString(),
+      expires_at: new Date(T0 + 24 * 3_600_000 + 3).toISOString(),
       reason: "WAF attacks",
     });
-    expect(banLine({ type: "new_ban", data: active }, T0)?.msg).toBe(
+    expect(banLine({ type: "new_ban", data: active })?.msg).toBe(
       "ban 203.0.113.7 for 1d (tier 1, waf-attacks, site paris, CN): WAF attacks",
     );
     const manual = ban({ status: "permanent", expires_at: null, source: "manual", created_by: "alice" });
-    expect(banLine({ type: "new_ban", data: manual }, T0)?.msg).toMatch(
+    expect(banLine({ type: "new_ban", data: manual })?.msg).toMatch(
       /^ban 203\.0\.113\.7 permanently \(tier 0, by alice/,
     );
   });

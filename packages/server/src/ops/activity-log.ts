@@ -36,11 +36,13 @@ export function detectionLine(d: Detection): ActivityLine {
 }
 
 /** Null for changes that only restate another line (a ban row following its pending approval). */
-export function banLine(change: BanChange, now = Date.now()): ActivityLine | null {
+export function banLine(change: BanChange): ActivityLine | null {
   switch (change.type) {
     case "new_ban": {
       const b = change.data;
-      const left = b.expires_at ? formatDuration(Math.max(0, Date.parse(b.expires_at) - now)) : null;
+      // The ban's length as decided (4h, 1d…), whole seconds: the row's times differ by a few ms.
+      const ms = b.expires_at ? Date.parse(b.expires_at) - Date.parse(b.last_ban) : null;
+      const left = ms === null ? null : formatDuration(Math.max(0, Math.round(ms / 1000) * 1000));
       // A ban waiting for approval is written as a row too; the ban_pending line already says it.
       if (b.status === "pending_approval") return null;
       const where = place(b.site, b.country);
