@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   eventually,
+  registerTestSender,
   startTestVigil,
   type TestVigil,
 } from "../packages/server/src/test-support/test-vigil.js";
@@ -43,6 +44,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   t = await startTestVigil({ VIGIL_WEBHOOK_ALLOWLIST: "127.0.0.1" });
+  // Bans come only from registered senders' events (docs/THREAT-MODEL.md): register ours, as a user would.
+  await registerTestSender(t);
 }, 120_000);
 afterAll(async () => {
   await t?.close();

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  registerTestSender,
   startTestVigil,
   TEST_ADMIN_PASSWORD,
   type TestVigil,
@@ -66,6 +67,8 @@ describe.skipIf(!hasChromium)("bans in the console", () => {
     }
     mkdirSync(SHOTS, { recursive: true });
     t = await startTestVigil({ VIGIL_WEB_DIR: WEB_DIST });
+    // Bans come only from registered senders' events (docs/THREAT-MODEL.md): register ours, as a user would.
+    await registerTestSender(t);
     routes = await hasBanRoutes(t.vigil.httpUrl, t.adminToken);
     if (!routes) {
       console.warn(NO_ROUTES);

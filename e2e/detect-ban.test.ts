@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeXgs, startFakeXgs } from "../packages/server/src/test-support/fake-xgs.js";
 import {
   eventually,
+  registerTestSender,
   startTestVigil,
   type TestVigil,
 } from "../packages/server/src/test-support/test-vigil.js";
@@ -19,6 +20,8 @@ const ATTACKER = "185.220.101.77";
 beforeAll(async () => {
   xgs = await startFakeXgs({ username: "api-user", password: "firewall-pass-1" });
   t = await startTestVigil();
+  // Bans come only from registered senders' events (docs/THREAT-MODEL.md): register ours, as a user would.
+  await registerTestSender(t);
 }, 120_000);
 afterAll(async () => {
   await t?.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeXgs, startFakeXgs } from "../packages/server/src/test-support/fake-xgs.js";
 import {
   eventually,
+  registerTestSender,
   startTestVigil,
   type TestVigil,
 } from "../packages/server/src/test-support/test-vigil.js";
@@ -20,6 +21,8 @@ const PARTNER = "45.33.32.200";
 beforeAll(async () => {
   xgs = await startFakeXgs({ username: "api", password: "xgs-password-1" });
   t = await startTestVigil();
+  // Bans come only from registered senders' events (docs/THREAT-MODEL.md): register ours, as a user would.
+  await registerTestSender(t);
 }, 120_000);
 afterAll(async () => {
   await t?.close();

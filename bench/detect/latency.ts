@@ -26,6 +26,13 @@ const EVERY_MS = Number(arg("every-ms", "100"));
 async function main() {
   const vigil = await startBenchServer("detect");
   const { url, httpPort, syslogPort, token } = vigil;
+  // Bans come only from registered senders' events (docs/THREAT-MODEL.md): register ours, as a user would.
+  const reg = await fetch(`${url}/api/v1/sources`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ match_type: "ip", match_value: "127.0.0.1", site: "default", timezone: "UTC" }),
+  });
+  if (reg.status !== 201) throw new Error(`registering the bench sender: ${reg.status} ${await reg.text()}`);
   let bg: Awaited<ReturnType<typeof open>> | null = null;
   let bgTimer: NodeJS.Timeout | null = null;
   try {

@@ -22,6 +22,9 @@ const detection: Detection = {
   url: "/wp-admin",
   hostname: "shop.example.com",
   validate_threat: false,
+  trusted: true,
+  channel: "udp",
+  sender: "192.0.2.1",
 };
 
 describe("alerts from scenarios and bans", () => {

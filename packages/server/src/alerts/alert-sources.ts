@@ -47,7 +47,9 @@ export function alertFromPendingBan(p: PendingBan): NewAlert {
   const why =
     p.pending_type === "false_positive"
       ? `many sources hit ${p.fp_rule_id || "the same rule"} on ${p.fp_hostname}${p.fp_uri}: possible false positive`
-      : `${p.country || "its country"} is in the ${p.geo_zone} zone`;
+      : p.pending_type === "unverified_sender"
+        ? "reported by a sender that is not a registered source"
+        : `${p.country || "its country"} is in the ${p.geo_zone} zone`;
   return {
     source: "pending_ban",
     rule_name: "pending_ban",

@@ -199,6 +199,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       db: state.db,
       reputation: feeds.reputation,
       countryOf,
+      autoBan: { ownNetworks: config.bans.ownNetworks, banUnregistered: config.bans.fromUnregisteredSenders },
       log: banLog,
       onChange: (change) => {
         logLine(banLog, banLine(change));

@@ -1,3 +1,4 @@
+import { createSocket } from "node:dgram";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { createTrafficMix } from "./traffic/mix.js";
@@ -83,6 +84,25 @@ async function askPassword(question: string): Promise<string> {
   return answer;
 }
 
+/**
+ * The address this machine sends from towards `host` — the sender address Vigil sees. Connecting a
+ * UDP socket sends nothing; it only picks the route. Empty when it cannot tell.
+ */
+async function senderAddress(host: string, port: number): Promise<string> {
+  const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once("error", reject);
+      socket.connect(port, host, () => resolve());
+    });
+    return socket.address().address;
+  } catch {
+    return "";
+  } finally {
+    socket.close();
+  }
+}
+
 /** Registers the demo's sources; on any failure says why and how to do it by hand, and goes on sending. */
 async function registerSites(o: ReturnType<typeof options>): Promise<void> {
   const token = process.env.VIGIL_TOKEN;
@@ -101,6 +121,7 @@ async function registerSites(o: ReturnType<typeof options>): Promise<void> {
   try {
     const n = await registerDemoSources({
       api: o.api,
+      senderIp: await senderAddress(o.host, o.port),
       ...(token ? { token } : { username: o.user, password }),
     });
     console.log(`Registered ${n} demo sources under three sites (paris-hq, lyon-clinic, madrid-office).`);

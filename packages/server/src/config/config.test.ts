@@ -17,6 +17,22 @@ describe("configuration", () => {
     expect(c.retention).toEqual({ eventsDays: 30, modsecDays: 30 });
   });
 
+  it("automatic bans: no own networks and no bans from unregistered senders by default; lists are checked", () => {
+    expect(loadConfig({ ...noFile }).bans).toEqual({ ownNetworks: [], fromUnregisteredSenders: false });
+    const c = loadConfig({
+      ...noFile,
+      VIGIL_BANS_OWN_NETWORKS: "198.51.100.0/24, 2001:db8::/32,192.0.2.7",
+      VIGIL_BANS_FROM_UNREGISTERED_SENDERS: "true",
+    });
+    expect(c.bans).toEqual({
+      ownNetworks: ["198.51.100.0/24", "2001:db8::/32", "192.0.2.7"],
+      fromUnregisteredSenders: true,
+    });
+    expect(() => loadConfig({ ...noFile, VIGIL_BANS_OWN_NETWORKS: "10.0.0.0/8,office" })).toThrow(
+      /VIGIL_BANS_OWN_NETWORKS: "office" is not an IP address or CIDR network/,
+    );
+  });
+
   it("names every bad value in one message", () => {
     const bad = () =>
       loadConfig({

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { isValidTimeZone } from "../ingest/time.js";
+import { parseIpOrCidr } from "../response/ip-address.js";
 
 /**
  * Typed configuration from environment variables and an optional `vigil.yaml`, validated at start.
@@ -44,6 +45,13 @@ export interface VigilConfig {
   webhookAllowlist: string[];
   /** Notifications per channel per minute; more are suppressed and counted (a storm guard). */
   alertChannelRatePerMinute: number;
+  /** Automatic bans (docs/THREAT-MODEL.md). */
+  bans: {
+    /** Our own networks (IPs or CIDRs), never banned automatically; registered sources are added. */
+    ownNetworks: string[];
+    /** Detections on events from unregistered senders ban without approval (off: they wait for one). */
+    fromUnregisteredSenders: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -116,6 +124,19 @@ class Reader {
     if ((allowed as readonly string[]).includes(value)) return value as T;
     this.problems.push(`${where}="${value}" must be one of ${allowed.join(", ")}`);
     return fallback;
+  }
+
+  /** A comma-separated list (or a YAML list) of IPs and CIDR networks. */
+  networks(s: Setting): string[] {
+    const { value, where } = this.raw(s);
+    const out: string[] = [];
+    for (const item of (value ?? "").split(",").map((x) => x.trim())) {
+      if (!item) continue;
+      const parsed = parseIpOrCidr(item);
+      if (parsed) out.push(parsed.text);
+      else this.problems.push(`${where}: "${item}" is not an IP address or CIDR network`);
+    }
+    return out;
   }
 
   url(s: Setting, protocols: readonly string[]): string | null {
@@ -261,6 +282,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
       1,
       100_000,
     ),
+    bans: {
+      ownNetworks: r.networks(S("VIGIL_BANS_OWN_NETWORKS", "bans.own_networks")),
+      fromUnregisteredSenders: r.bool(
+        S("VIGIL_BANS_FROM_UNREGISTERED_SENDERS", "bans.from_unregistered_senders"),
+        false,
+      ),
+    },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

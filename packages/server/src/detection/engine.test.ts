@@ -9,8 +9,11 @@ const T0 = Date.UTC(2026, 4, 18, 12, 0, 0);
 const SSH = testScenario("ssh", { log_type: "SSH" }, 5, 120_000);
 const SCAN = testScenario("scan", { action: "drop" }, 20, 60_000, { distinct: "dst_port" });
 
-function ssh(ip: string, at: number): Event {
-  return makeEvent({ log_type: "SSH", src_ip: ip, timestamp: at });
+/** Events from a registered source (Event.arrival trusted); makeEvent alone says nothing of the sender. */
+const registered = { arrival: { channel: "udp", trusted: true } } as const;
+
+function ssh(ip: string, at: number, from: Partial<Event> = registered): Event {
+  return makeEvent({ log_type: "SSH", src_ip: ip, timestamp: at, ...from });
 }
 
 function setup(
@@ -34,12 +37,31 @@ describe("detection engine", () => {
       thresholdFor: (_s, e) => (e.geo_country === "KP" ? 1 : undefined),
     });
     engine.process([
-      makeEvent({ log_type: "SSH", src_ip: "203.0.113.66", geo_country: "KP", timestamp: T0 }),
+      makeEvent({ log_type: "SSH", src_ip: "203.0.113.66", geo_country: "KP", timestamp: T0, ...registered }),
     ]);
     engine.process([ssh("198.51.100.9", T0 + 1000)]);
     expect(fired.map((d) => [d.value, d.threshold, d.count])).toEqual([["203.0.113.66", 1, 1]]);
     const kept = engine.snapshot().scenarios[0]?.keys.find(([k]) => k === "203.0.113.66");
     expect(kept?.[1].threshold).toBe(1);
+  });
+
+  it("counts unregistered senders' events in windows of their own: they neither feed nor latch trusted ones", () => {
+    const { engine, fired } = setup();
+    const forged = { arrival: { channel: "udp", trusted: false }, sender: "198.51.100.66" } as const;
+    // Four forged + four real lines about one IP: neither window reaches 5.
+    for (let i = 0; i < 4; i++) engine.process([ssh("203.0.113.8", T0 + i * 1000, forged)]);
+    for (let i = 0; i < 4; i++) engine.process([ssh("203.0.113.8", T0 + 5000 + i * 1000)]);
+    expect(fired).toEqual([]);
+    // A fifth forged line fires the untrusted window only, and says so; the real one fires on its own.
+    engine.process([ssh("203.0.113.8", T0 + 10_000, forged)]);
+    engine.process([ssh("203.0.113.8", T0 + 11_000)]);
+    expect(fired.map((d) => [d.value, d.trusted, d.channel, d.sender])).toEqual([
+      ["203.0.113.8", false, "udp", "198.51.100.66"],
+      ["203.0.113.8", true, "udp", "192.0.2.1"],
+    ]);
+    // An event that says nothing of how it came in is not trusted.
+    for (let i = 0; i < 5; i++) engine.process([ssh("203.0.113.9", T0 + i * 1000, {})]);
+    expect(fired.at(-1)).toMatchObject({ value: "203.0.113.9", trusted: false, channel: "" });
   });
 
   it("fires when the threshold is crossed inside the sliding window, with context", () => {

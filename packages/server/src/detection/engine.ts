@@ -22,6 +22,8 @@ import type { Detection, Scenario } from "./types.js";
  *   clock or a backfill — is counted at its receive time instead, so it cannot land in (or stretch) a
  *   window it does not belong to. Backtests pass `maxSkewMs: null` and run purely on event time.
  * - Out-of-order events inside the skew tolerance are placed by their time.
+ * - Trust: events from unregistered senders (Event.arrival absent or not trusted) count in windows
+ *   of their own; their detections say `trusted: false` and the ban policy holds them for approval.
  */
 export interface DetectionMetrics {
   keyCapHit?(scenario: string): void;
@@ -101,6 +103,12 @@ export type DetectionEngine = ReturnType<typeof createDetectionEngine>;
 
 const KEPT_IDS = 5;
 
+/**
+ * Windows of events from untrusted senders (see Event.arrival) are keyed apart from trusted ones, so
+ * forged lines never add to, or latch, the window a registered source's events fill.
+ */
+const UNTRUSTED = "\u0000untrusted\u0000";
+
 export function scenarioFingerprint(s: Scenario): string {
   return JSON.stringify([s.detection, s.action, s.severity, s.labels]);
 }
@@ -149,7 +157,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
       severity: s.severity,
       labels: s.labels,
       group_by: s.detection.group_by,
-      value: key,
+      value: key.startsWith(UNTRUSTED) ? key.slice(UNTRUSTED.length) : key,
       count,
       threshold: st.threshold ?? s.detection.threshold,
       windowMs: s.detection.windowMs,
@@ -163,6 +171,10 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
       hostname: e.hostname,
       ...(s.action.durationMs !== undefined ? { durationMs: s.action.durationMs } : {}),
       validate_threat: s.action.validate_threat,
+      ...(s.action.ban_internal ? { ban_internal: true } : {}),
+      trusted: !key.startsWith(UNTRUSTED),
+      channel: e.arrival?.channel ?? "",
+      sender: e.sender,
     };
     opts.metrics?.detection?.(d);
     opts.onDetection(d);
@@ -250,9 +262,9 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
       if (t > eventClock) eventClock = t;
       for (const r of running) {
         if (!r.match(e)) continue;
-        const key = fieldText(e, r.groupBy);
-        if (key === "") continue;
-        count(r, key, e, t);
+        const value = fieldText(e, r.groupBy);
+        if (value === "") continue;
+        count(r, e.arrival?.trusted === true ? value : UNTRUSTED + value, e, t);
       }
     }
     stats.processed += events.length;

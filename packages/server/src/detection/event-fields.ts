@@ -48,7 +48,8 @@ export const EVENT_FIELD_KINDS = {
   device_serial: "text",
   parse_error: "text",
   // `metadata` (the sender's own key/values) is not a detection field: its keys differ per sender.
-} as const satisfies Record<Exclude<keyof Event, "metadata">, FieldKind>;
+  // `arrival` (how the event came in) is not one either: the ban policy reads it, filters do not.
+} as const satisfies Record<Exclude<keyof Event, "metadata" | "arrival">, FieldKind>;
 
 export type EventField = keyof typeof EVENT_FIELD_KINDS;
 

@@ -58,6 +58,18 @@ describe("scenario YAML", () => {
     expect(s.severity).toBe("high");
     expect(s.labels).toEqual(["T1046", "recon"]);
     expect(s.action.durationMs).toBeUndefined();
+    expect(s.action.ban_internal).toBeUndefined();
+  });
+
+  it("reads action.ban_internal (internal addresses are banned only when a scenario says so)", () => {
+    const s = parseScenarioYaml(
+      SEED.replace("validate_threat: false", "validate_threat: false\n  ban_internal: true"),
+    );
+    expect(s.action.ban_internal).toBe(true);
+    const bad = issuesOf(
+      SEED.replace("validate_threat: false", "validate_threat: false\n  ban_internal: yes please"),
+    );
+    expect(bad.issues).toMatchObject([{ field: "action.ban_internal", message: "must be true or false" }]);
   });
 
   it("names file, line and field for a bad threshold", () => {

@@ -8,8 +8,8 @@ import type { Filter, Scenario } from "./types.js";
 /**
  * Reads a scenario in the seed's YAML format (name, description, enabled, detection{source, filter,
  * threshold, window, group_by}, action{type, duration, validate_threat}) plus our extensions
- * (severity, labels, detection.distinct, the filter operators). Every problem is reported with its
- * line and field — `scenarios/ssh.yaml:7: detection.threshold: must be a whole number ≥ 1` — and an
+ * (severity, labels, detection.distinct, action.ban_internal, the filter operators). Every problem
+ * is reported with its line and field — `scenarios/ssh.yaml:7: detection.threshold: must be a whole number ≥ 1` — and an
  * unknown field is an error, so a typo never silently widens or disables a scenario.
  */
 export interface ScenarioIssue {
@@ -33,7 +33,7 @@ export class ScenarioYamlError extends Error {
 export const SCENARIO_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const TOP_KEYS = ["name", "description", "enabled", "severity", "labels", "detection", "action"];
 const DETECTION_KEYS = ["source", "filter", "threshold", "window", "group_by", "distinct"];
-const ACTION_KEYS = ["type", "duration", "validate_threat"];
+const ACTION_KEYS = ["type", "duration", "validate_threat", "ban_internal"];
 
 export interface ParseScenarioOptions {
   /** Shown in error messages, e.g. "scenarios/ssh-bruteforce.yaml" (default "scenario.yaml"). */
@@ -171,6 +171,7 @@ export function parseScenarioYaml(text: string, opts: ParseScenarioOptions = {})
   let actionType: "ban" | "alert" = "alert";
   let durationMs: number | undefined;
   let validate = false;
+  let banInternal = false;
   if (act) {
     if (act.type !== "ban" && act.type !== "alert") issue(["action", "type"], "must be ban or alert");
     else actionType = act.type;
@@ -183,6 +184,15 @@ export function parseScenarioYaml(text: string, opts: ParseScenarioOptions = {})
     validate = optional(
       act,
       "validate_threat",
+      false,
+      (v) => typeof v === "boolean",
+      "must be true or false",
+      issue,
+      ["action"],
+    );
+    banInternal = optional(
+      act,
+      "ban_internal",
       false,
       (v) => typeof v === "boolean",
       "must be true or false",
@@ -210,6 +220,7 @@ export function parseScenarioYaml(text: string, opts: ParseScenarioOptions = {})
       type: actionType,
       ...(durationMs !== undefined ? { durationMs } : {}),
       validate_threat: validate,
+      ...(banInternal ? { ban_internal: true } : {}),
     },
     origin: opts.origin ?? "api",
   };

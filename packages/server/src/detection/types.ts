@@ -62,6 +62,11 @@ export interface Scenario {
     durationMs?: number;
     /** Ask the reputation provider before banning. */
     validate_threat: boolean;
+    /**
+     * Ban private, loopback, link-local, multicast addresses and the operator's own networks too
+     * (YAML `action.ban_internal: true`); without it they are never banned automatically.
+     */
+    ban_internal?: boolean;
   };
   /** Where it came from: "builtin:<file>", "dir:<file>" or "api". */
   origin: string;
@@ -92,4 +97,15 @@ export interface Detection {
   hostname: string;
   durationMs?: number;
   validate_threat: boolean;
+  /** The scenario bans internal addresses too (see Scenario.action.ban_internal). */
+  ban_internal?: boolean;
+  /**
+   * Every event counted came from a registered source or an authenticated channel. Events from
+   * anyone else count in windows of their own, so forged lines can neither fire nor feed a trusted
+   * detection; their detections ask a person before banning (docs/THREAT-MODEL.md).
+   */
+  trusted: boolean;
+  /** The last counted event's channel (udp, tcp, tls, http; "" when unknown) and sender. */
+  channel: string;
+  sender: string;
 }

@@ -4,6 +4,8 @@
  * (`seeds/vigilance-x-data-models.md`), plus `site`, `source_type`, `sender` and a few links.
  */
 
+import type { SyslogTransport } from "./syslog/types.js";
+
 export const LOG_TYPES = ["WAF", "IPS", "ATP", "Anti-Virus", "Firewall", "VPN"] as const;
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export const ACTIONS = ["allow", "drop", "reject", "quarantine"] as const;
@@ -89,10 +91,27 @@ export interface Event {
   parse_error: string;
   /** The sender's own key/values (SOC-30 `metadata`), values as text (JSON for non-text values). */
   metadata: Record<string, string>;
+  /**
+   * How the event reached Vigil, set at ingest and kept in memory only (not a stored column): the ban
+   * policy trusts detections only from registered or authenticated senders. Absent = not trusted.
+   */
+  arrival?: Arrival;
+}
+
+/** The channel an event came in on, and whether its sender is one we know (see docs/THREAT-MODEL.md). */
+export interface Arrival {
+  /** Syslog transport, or `http` for the authenticated ingest API. */
+  channel: SyslogTransport | "http";
+  /**
+   * True when the sender's address is a registered source (syslog) or the request was authenticated
+   * (HTTP ingest key or user). A syslog header hostname or serial never makes a sender trusted: the
+   * sender writes those.
+   */
+  trusted: boolean;
 }
 
 /** What a parser returns: the fields it found. The normaliser fills the rest with defaults. */
-export type EventDraft = Partial<Omit<Event, "event_id" | "site" | "sender">> & {
+export type EventDraft = Partial<Omit<Event, "event_id" | "site" | "sender" | "arrival">> & {
   source_type: SourceType;
   raw_log: string;
 };

@@ -96,6 +96,8 @@ export const httpIngestRoutes =
             o.geo,
             now,
           );
+          // The request carried an ingest key or a session: an authenticated channel.
+          e.arrival = { channel: "http", trusted: true };
           events.push(e);
         }
         for (const m of result.modsec ?? []) modsec.push(finishModSec(m, origin.site, now));

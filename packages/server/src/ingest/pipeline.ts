@@ -114,6 +114,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     if (result.event) {
       const e = finishEvent(result.event, origin, geo, line.receivedAt);
       e.raw_log = line.raw;
+      // Only the peer address counts: a header hostname or serial is whatever the sender wrote.
+      e.arrival = { channel: line.transport, trusted: sources.isRegisteredIp(line.peer) };
       if (!e.hostname && header.meta.hostname) e.hostname = header.meta.hostname;
       const problems = [
         e.parse_error,

@@ -1,5 +1,6 @@
 import type { Detection } from "../detection/types.js";
 import type { GeoblockRule } from "./geo-store.js";
+import { internalAddress, ownNetworkHolding } from "./internal-address.js";
 import {
   type Ban,
   type GeoZone,
@@ -16,6 +17,10 @@ import {
  *   whitelist (hard: nothing; monitor: log only; soft: score reduced, alert_only → alert)
  *   → already banned (nothing: repeats of one attack never double-escalate)
  *   → immunity (an analyst's unban with immune_until: log only)
+ *   → internal address (private, loopback, link-local, multicast, own networks: alert, unless the
+ *      scenario sets ban_internal)
+ *   → unregistered sender (events not from a registered source or authenticated channel: pending
+ *      approval "unverified_sender", unless the operator allows such bans)
  *   → geoblocking rule for the country (block: ban at once; allow: alert, never an automatic ban)
  *   → GeoZone (hostile: ban at once; authorized: needs waf_threshold_zone events and a reputation
  *      ≥ threat_score_threshold, else pending approval "country_policy"; neutral: standard)
@@ -51,6 +56,13 @@ export interface PolicyContext {
   fpGuard: { distinctIps: number };
   /** Distinct IPs from which the guard holds bans for approval (default 5). */
   fpThreshold?: number;
+  /**
+   * The operator's own networks (setting `bans.own_networks`, plus registered source addresses):
+   * never banned automatically unless the scenario sets `ban_internal`.
+   */
+  ownNetworks?: readonly string[];
+  /** Ban on detections from unregistered senders without asking (setting, off by default). */
+  banUnregistered?: boolean;
   now: number;
 }
 
@@ -151,6 +163,25 @@ export function decide(detection: Detection, ctx: PolicyContext): Decision {
   if (immune && Date.parse(immune) > now)
     return { kind: "log_only", reason: `${ip} is immune until ${immune}` };
 
+  const why = `${detection.scenario}: ${detection.count} events in ${Math.round(detection.windowMs / 1000)}s`;
+  // Nothing below may ban an address of ours, nor act on a sender's word alone: not even a geoblock.
+  const internal = detection.ban_internal ? null : internalReason(ip, ctx.ownNetworks ?? []);
+  if (internal)
+    return {
+      kind: "alert",
+      geo_zone: zone,
+      threat_score: score,
+      reason: `${why}; ${internal}: not banned automatically (the scenario does not set ban_internal)`,
+    };
+  if (!detection.trusted && !ctx.banUnregistered)
+    return {
+      kind: "pending",
+      pending_type: "unverified_sender",
+      geo_zone: zone,
+      threat_score: score,
+      reason: `${why}; reported by ${senderText(detection)}, which is not a registered source, and such a line can be forged: approval needed`,
+    };
+
   const rule = ctx.geoblock;
   if (rule && rule.country.toUpperCase() === ctx.country.toUpperCase()) {
     const named = `geoblocking rule ${rule.action} ${rule.country.toUpperCase()}${rule.reason ? ` (${rule.reason})` : ""}`;
@@ -171,7 +202,6 @@ export function decide(detection: Detection, ctx: PolicyContext): Decision {
   }
 
   const softNote = reduction > 0 ? ` (score reduced ${reduction}% by soft whitelist)` : "";
-  const why = `${detection.scenario}: ${detection.count} events in ${Math.round(detection.windowMs / 1000)}s`;
 
   if (zone === "authorized") {
     const needed = ctx.geo.waf_threshold_zone;
@@ -222,6 +252,19 @@ export function decide(detection: Detection, ctx: PolicyContext): Decision {
     score,
     `${why}${zone === "hostile" ? ` from hostile country ${ctx.country}` : ""}`,
   );
+}
+
+/** Why `ip` is ours rather than an attacker's (a special-purpose range or an own network), or null. */
+export function internalReason(ip: string, ownNetworks: readonly string[]): string | null {
+  const special = internalAddress(ip);
+  if (special) return special;
+  const own = ownNetworkHolding(ip, ownNetworks);
+  return own ? `${ip} is in your own network ${own}` : null;
+}
+
+function senderText(d: Pick<Detection, "sender" | "channel">): string {
+  const who = d.sender || "an unknown sender";
+  return d.channel ? `${who} over ${d.channel.toUpperCase()}` : who;
 }
 
 export function banDecision(

@@ -2,7 +2,7 @@ import ipaddr from "ipaddr.js";
 import type { Kysely } from "kysely";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { liveEntries } from "./ban-policy.js";
-import { parseIpOrCidr } from "./ip-address.js";
+import { ipInRange } from "./internal-address.js";
 import type { WhitelistEntry } from "./types.js";
 import "../ingest/sources/source-tables.js";
 
@@ -39,14 +39,8 @@ export function addressRisk(ip: string): BanRisk | null {
   }
 }
 
-/** Whether `ip` equals or lies within `range` (an IP or a CIDR network), same family only (pure). */
-export function ipInRange(ip: string, range: string): boolean {
-  const parsed = parseIpOrCidr(range);
-  if (!parsed || !ipaddr.isValid(ip)) return false;
-  const addr = ipaddr.parse(ip);
-  const [network, bits] = ipaddr.parseCIDR(parsed.cidr);
-  return addr.kind() === network.kind() && addr.match(network, bits);
-}
+/** Shared with the automatic-ban policy (internal-address.ts); kept here for existing callers. */
+export { ipInRange };
 
 /** The registered IP senders whose address or network holds `ip` (sources are few: read them all). */
 export async function sourceNetworksHolding(

@@ -1,3 +1,4 @@
+import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestStateStore, type TestStateStore } from "../storage/state-test-support.js";
 import { type BanChange, type BanService, createBanService } from "./ban-service.js";
@@ -165,6 +166,38 @@ describe("ban service (real PGlite)", () => {
     const trusted = await svc.handleDetection(detection({ value: nextIp(), country: "FR" }));
     expect(trusted.ban?.threat_score_at_ban).toBe(90);
     await putGeoZone(t.store.db, geo({ enabled: false }), "admin");
+  });
+
+  it("an unregistered sender's detection waits for approval (unverified_sender); approving bans it", async () => {
+    const ip = nextIp();
+    const res = await svc.handleDetection(detection({ value: ip, trusted: false, sender: "192.0.2.99" }));
+    expect(res.ban).toBeUndefined();
+    expect(res.pending).toMatchObject({ pending_type: "unverified_sender", status: "pending", ip });
+    expect(res.pending?.reason).toContain("192.0.2.99 over UDP");
+    const ban = await svc.approve(res.pending?.id ?? "", "dave");
+    expect(ban).toMatchObject({ ip, status: "active", current_tier: 0 });
+  });
+
+  it("never bans a private address, nor a registered source's own address, automatically", async () => {
+    expect((await svc.handleDetection(detection({ value: "10.20.30.40" }))).decision.kind).toBe("alert");
+    const own = nextIp();
+    await t.store.db
+      .insertInto("sources")
+      .values({
+        id: uuidv7(),
+        match_type: "ip",
+        match_value: own,
+        site: "paris",
+        timezone: "UTC",
+        registered: true,
+      })
+      .execute();
+    const res = await svc.handleDetection(detection({ value: own }));
+    expect(res.decision).toMatchObject({ kind: "alert" });
+    expect(res.decision.reason).toContain(`${own} is in your own network ${own}`);
+    expect(
+      await t.store.db.selectFrom("bans").select("ip").where("ip", "in", ["10.20.30.40", own]).execute(),
+    ).toEqual([]);
   });
 
   it("hostile country: immediate ban even from a single event", async () => {

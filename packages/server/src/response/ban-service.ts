@@ -3,7 +3,7 @@ import type { Detection } from "../detection/types.js";
 import { HttpProblem } from "../http/problem.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { banDecision, type Decision, decide, isActiveBan, liveEntries, zoneOf } from "./ban-policy.js";
-import { type BanRisk, manualBanRisks } from "./ban-safety.js";
+import { type BanRisk, manualBanRisks, sourceNetworksHolding } from "./ban-safety.js";
 import { liftBan, lockBan, nextVersion, writeBan } from "./ban-writes.js";
 import { FpGuard } from "./fp-guard.js";
 import { geoblockFor, getGeoZone } from "./geo-store.js";
@@ -32,6 +32,16 @@ export interface BanServiceDeps {
   countryOf?: ((ip: string) => string) | undefined;
   onChange?: ((change: BanChange) => void) | undefined;
   now?: (() => number) | undefined;
+  /** Networks of ours (IPs or CIDRs) never banned automatically; registered sources are added. */
+  ownNetworks?: readonly string[] | undefined;
+  /** Ban on detections from unregistered senders without approval (default false). */
+  banUnregistered?: boolean | undefined;
+}
+
+/** The operator's settings for automatic bans (config `bans.*`, docs/CONFIGURATION.md). */
+export interface AutoBanOptions {
+  ownNetworks?: readonly string[] | undefined;
+  banUnregistered?: boolean | undefined;
 }
 
 export type ManualDuration = "4h" | "24h" | "7d" | "permanent" | number;
@@ -96,12 +106,13 @@ export function createBanService(deps: BanServiceDeps) {
         { rule_id: detection.rule_id, url: detection.url, hostname: detection.hostname, ip },
         now,
       );
-      const [whitelist, current, geo, geoblock, rep] = await Promise.all([
+      const [whitelist, current, geo, geoblock, rep, sourceNets] = await Promise.all([
         whitelistFor(db, ip),
         db.selectFrom("bans").selectAll().where("ip", "=", ip).executeTakeFirst(),
         getGeoZone(db),
         geoblockFor(db, country),
         reputation.score(ip),
+        sourceNetworksHolding(db, ip),
       ]);
       const decision = decide(
         { ...detection, value: ip, country },
@@ -114,6 +125,9 @@ export function createBanService(deps: BanServiceDeps) {
           reputation: rep,
           fpGuard: { distinctIps },
           fpThreshold: deps.fpThreshold,
+          // The registered sources are ours too: a firewall's own address is never an attacker's.
+          ownNetworks: [...(deps.ownNetworks ?? []), ...sourceNets.map((s) => s.match_value)],
+          banUnregistered: deps.banUnregistered ?? false,
           now,
         },
       );

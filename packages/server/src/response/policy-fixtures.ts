@@ -24,6 +24,9 @@ export function detection(over: Partial<Detection> = {}): Detection {
     url: "/login.php",
     hostname: "www.example.com",
     validate_threat: false,
+    trusted: true,
+    channel: "udp",
+    sender: "192.0.2.1",
     ...over,
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { HttpFeature } from "../http/app.js";
 import type { StateDatabase } from "../storage/state-schema.js";
-import { type BanChange, type BanService, createBanService } from "./ban-service.js";
+import { type AutoBanOptions, type BanChange, type BanService, createBanService } from "./ban-service.js";
 import { startExpiryWorker } from "./expiry-worker.js";
 import { FpGuard, type FpGuardOptions } from "./fp-guard.js";
 import { responseRoutes } from "./response-routes.js";
@@ -25,6 +25,8 @@ export interface ResponseOptions {
   /** Listener for committed changes (more can be added with `bans.subscribe`). */
   onChange?: ((change: BanChange) => void) | undefined;
   fpGuard?: Partial<FpGuardOptions> & { threshold?: number };
+  /** Automatic bans: the operator's own networks, and whether unregistered senders may cause bans. */
+  autoBan?: AutoBanOptions | undefined;
   /** Expiry sweep period (default 5 s; each sweep also schedules itself for the next expiry). */
   expiryIntervalMs?: number | undefined;
   /** Open approvals older than this expire (default 7 days). */
@@ -48,6 +50,8 @@ export function createResponse(options: ResponseOptions): ResponseFeature {
     onChange: options.onChange,
     fpGuard: new FpGuard(options.fpGuard),
     fpThreshold: options.fpGuard?.threshold,
+    ownNetworks: options.autoBan?.ownNetworks,
+    banUnregistered: options.autoBan?.banUnregistered,
   });
   const worker =
     options.runExpiry === false

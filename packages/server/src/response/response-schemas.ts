@@ -76,7 +76,11 @@ export const PendingSchema = Type.Object({
     Type.Literal("rejected"),
     Type.Literal("expired"),
   ]),
-  pending_type: Type.Union([Type.Literal("country_policy"), Type.Literal("false_positive")]),
+  pending_type: Type.Union([
+    Type.Literal("country_policy"),
+    Type.Literal("false_positive"),
+    Type.Literal("unverified_sender"),
+  ]),
   fp_rule_id: Type.String(),
   fp_uri: Type.String(),
   fp_hostname: Type.String(),

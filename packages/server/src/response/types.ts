@@ -72,7 +72,8 @@ export interface PendingBan {
   trigger_rule: string;
   reason: string;
   status: "pending" | "approved" | "rejected" | "expired";
-  pending_type: "country_policy" | "false_positive";
+  /** unverified_sender: the detection's events came from a sender that is neither registered nor authenticated. */
+  pending_type: "country_policy" | "false_positive" | "unverified_sender";
   fp_rule_id: string;
   fp_uri: string;
   fp_hostname: string;

@@ -98,6 +98,20 @@ export async function startTestVigil(env: Record<string, string> = {}): Promise<
   };
 }
 
+/**
+ * Registers the tests' syslog sender (127.0.0.1) on the Sources page, as a user registers a firewall:
+ * detections on an unregistered sender's events wait for approval instead of banning.
+ */
+export async function registerTestSender(t: TestVigil, site = "default", ip = "127.0.0.1"): Promise<void> {
+  const res = await t.api(
+    "POST",
+    "/api/v1/sources",
+    { match_type: "ip", match_value: ip, site, timezone: "UTC", name: "test sender" },
+    t.adminToken,
+  );
+  if (res.status !== 201) throw new Error(`register sender ${ip}: ${res.status} ${res.text}`);
+}
+
 /** Polls until `check` returns a value (not undefined/false) or the time runs out. */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false>,

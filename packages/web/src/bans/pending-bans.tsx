@@ -12,6 +12,13 @@ type Verdict = "approve" | "reject";
 const ZONE_COLOR = { authorized: "teal", hostile: "red", neutral: "gray" } as const;
 
 /** Bans held for a person: from an authorized country without enough reputation, or a likely false positive. */
+/** Why a ban waits: an unverified sender is a log line from a source nobody registered (it may be forged). */
+const PENDING_LABEL: Record<string, { label: string; color: string }> = {
+  false_positive: { label: "false positive?", color: "orange" },
+  country_policy: { label: "country policy", color: "yellow" },
+  unverified_sender: { label: "unregistered sender", color: "red" },
+};
+
 export function PendingBans({ canAct }: { canAct: boolean }) {
   const pending = usePendingBans();
   const [reviewing, setReviewing] = useState<{ item: PendingBan; verdict: Verdict } | null>(null);
@@ -42,12 +49,8 @@ export function PendingBans({ canAct }: { canAct: boolean }) {
               <Table.Td ff="monospace">{p.ip}</Table.Td>
               <Table.Td>
                 <Tooltip label={p.reason || p.pending_type}>
-                  <Badge
-                    size="sm"
-                    variant="light"
-                    color={p.pending_type === "false_positive" ? "orange" : "yellow"}
-                  >
-                    {p.pending_type === "false_positive" ? "false positive?" : "country policy"}
+                  <Badge size="sm" variant="light" color={PENDING_LABEL[p.pending_type]?.color ?? "gray"}>
+                    {PENDING_LABEL[p.pending_type]?.label ?? p.pending_type}
                   </Badge>
                 </Tooltip>
               </Table.Td>

@@ -7,7 +7,7 @@ import { SITES, type Site } from "./actors.js";
  * devices are: by device serial and by syslog hostname.
  */
 export interface DemoSource {
-  match_type: "serial" | "hostname";
+  match_type: "serial" | "hostname" | "ip";
   match_value: string;
   site: string;
   timezone: string;
@@ -55,6 +55,12 @@ export interface RegisterOptions {
   token?: string;
   username?: string;
   password?: string;
+  /**
+   * The address the demo sends from, as Vigil sees it. Registered too (site default: the serials and
+   * hostnames above still pick each line's site), because only a registered sender address makes its
+   * lines trusted enough to ban on — a serial or hostname is whatever a sender writes (THREAT-MODEL.md).
+   */
+  senderIp?: string;
   fetch?: typeof fetch;
 }
 
@@ -84,6 +90,14 @@ export async function registerDemoSources(o: RegisterOptions): Promise<number> {
     token = ((await res.json()) as { token: string }).token;
   }
   const list = demoSources();
+  if (o.senderIp)
+    list.push({
+      match_type: "ip",
+      match_value: o.senderIp,
+      site: "default",
+      timezone: "UTC",
+      name: "demo sender (relays the three sites)",
+    });
   for (const s of list) {
     // POST takes over an unknown device's row or updates a registered one: running the demo twice is fine.
     const res = await f(`${base}/api/v1/sources`, {

@@ -9,6 +9,7 @@ import * as feeds from "./0007-feeds.js";
 import * as channels from "./0008-channels.js";
 import * as alerts from "./0009-alerts.js";
 import * as sourceVia from "./0010-source-via.js";
+import * as pendingUnverified from "./0011-pending-unverified-sender.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -25,4 +26,5 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0008-channels": channels,
   "0009-alerts": alerts,
   "0010-source-via": sourceVia,
+  "0011-pending-unverified-sender": pendingUnverified,
 };
