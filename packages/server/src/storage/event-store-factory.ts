@@ -1,5 +1,4 @@
 import { createChdbEventStore } from "./clickhouse-chdb.js";
-import { createHttpEventStore } from "./clickhouse-http.js";
 import type { StoreLog } from "./clickhouse-log.js";
 import { migrateEventStore } from "./clickhouse-migrate.js";
 import { applyRetention, type RetentionConfig } from "./clickhouse-retention.js";
@@ -23,7 +22,8 @@ export async function createEventStore({
   const store =
     url === undefined || url === ""
       ? createChdbEventStore({ dataDir, log })
-      : await createHttpEventStore({ url, log });
+      : // Loaded only for a ClickHouse server: the embedded default starts without its client.
+        await (await import("./clickhouse-http.js")).createHttpEventStore({ url, log });
   try {
     await migrateEventStore(store, log);
     await applyRetention(store, retention, log);

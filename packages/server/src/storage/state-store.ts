@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
-import pg from "pg";
 import type { Logger } from "pino";
 import { lockDataDir } from "./state-dir-lock.js";
 import { migrateState } from "./state-migrate.js";
@@ -40,6 +39,8 @@ export async function createStateStore(options: StateStoreOptions): Promise<Stat
   let unlock = async () => {};
   if (url) {
     kind = "pg";
+    // Loaded only for a PostgreSQL server: the embedded default starts without it.
+    const { default: pg } = await import("pg");
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
