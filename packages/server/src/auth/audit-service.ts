@@ -27,6 +27,27 @@ export interface AuditItem {
   status: number;
 }
 
+/**
+ * Control characters (but tab and newline) and lone surrogates, written as `\uXXXX` text: PostgreSQL
+ * refuses NUL in text and jsonb, and a log reader should see what a hostile sender sent, not act on it.
+ */
+const UNPRINTABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function escapeUnprintable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function escapeDeep(value: unknown): unknown {
+  if (typeof value === "string") return escapeUnprintable(value);
+  if (Array.isArray(value)) return value.map(escapeDeep);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeUnprintable(k), escapeDeep(v)]));
+  }
+  return value;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(cursor: string): string {
@@ -41,12 +62,13 @@ export function createAuditService(deps: { audit: AuditRepo }) {
     async record(entry: AuditRecord): Promise<void> {
       await audit.insert({
         id: uuidv7(),
-        actor: entry.actor,
+        actor: escapeUnprintable(entry.actor),
         actor_kind: entry.actorKind,
-        action: entry.action,
-        target: entry.target,
+        action: escapeUnprintable(entry.action),
+        target: entry.target === null ? null : escapeUnprintable(entry.target),
         status_code: entry.statusCode,
-        detail: redactSecrets(entry.detail),
+        // Redacted first (it also bounds the depth), then escaped.
+        detail: escapeDeep(redactSecrets(entry.detail)),
         ip: entry.ip,
       });
     },

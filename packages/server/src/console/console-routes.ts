@@ -22,7 +22,8 @@ export const consoleRoutes =
   async (app) => {
     if (dir) await app.register(fastifyStatic, { root: dir, serve: false });
     app.get("/*", { config: { access: "public" }, schema: { hide: true } }, async (req, reply) => {
-      const path = decodeURIComponent((req.params as { "*": string })["*"] ?? "");
+      // Fastify has already decoded the path once; decoding again would misread a literal "%" (and throw).
+      const path = (req.params as { "*": string })["*"] ?? "";
       if (API_PREFIXES.some((p) => req.url.startsWith(p)))
         throw new HttpProblem(404, `No route ${req.method} ${req.url}`);
       if (!dir) {

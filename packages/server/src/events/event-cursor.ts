@@ -1,4 +1,5 @@
 import { BadParameterError } from "../query/bad-parameter.js";
+import { inStoreRange } from "../query/time-range.js";
 
 /** Where a page of events ended: the keys of its last row, newest-first order (timestamp, event_id). */
 export interface EventCursor {
@@ -28,6 +29,7 @@ export function decodeCursor(text: string): EventCursor {
     Array.isArray(parsed) &&
     parsed.length === 2 &&
     Number.isSafeInteger(parsed[0]) &&
+    inStoreRange(parsed[0] as number) &&
     typeof parsed[1] === "string" &&
     isUuid(parsed[1])
   ) {

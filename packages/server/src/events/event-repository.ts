@@ -5,6 +5,7 @@ import {
   type EventFilter,
   onlyProjectedConditions,
 } from "../query/event-filter.js";
+import { hasHourKey } from "../query/time-range.js";
 import type { EventStore, QueryParams } from "../storage/event-store.js";
 import { countryCentroid } from "./country-centroids.js";
 import { decodeCursor, encodeCursor, isUuid } from "./event-cursor.js";
@@ -100,7 +101,9 @@ export function createEventRepository(store: EventStore) {
       // The plain bounds let the sorting key prune (see compileEventFilter); the tuple breaks ties on a ms.
       sql +=
         " AND timestamp <= {c_ts:DateTime64(3, 'UTC')}" +
-        " AND toStartOfHour(timestamp) <= toStartOfHour({c_ts:DateTime64(3, 'UTC')})" +
+        (hasHourKey(c.ts) && hasHourKey(filter.from)
+          ? " AND toStartOfHour(timestamp) <= toStartOfHour({c_ts:DateTime64(3, 'UTC')})"
+          : "") +
         " AND (timestamp, event_id) < ({c_ts:DateTime64(3, 'UTC')}, {c_id:UUID})";
       all.c_ts = chTime(c.ts);
       all.c_id = c.id;
@@ -187,7 +190,8 @@ export function createEventRepository(store: EventStore) {
       out[key].set(value, (out[key].get(value) ?? 0) + count);
     const hourFrom = Math.ceil(filter.from / HOUR_MS) * HOUR_MS;
     const hourTo = Math.floor(filter.to / HOUR_MS) * HOUR_MS;
-    if (onlyProjectedConditions(filter) && hourFrom < hourTo) {
+    // The hourly projection is keyed on the 32-bit toStartOfHour: only for ranges inside 1970-2106.
+    if (onlyProjectedConditions(filter) && hourFrom < hourTo && hasHourKey(hourFrom) && hasHourKey(hourTo)) {
       const full = where(filter);
       const rest = compileEventConditions(filter);
       const group = "SELECT log_type, severity, action, site, count() AS c FROM events WHERE";
@@ -238,9 +242,11 @@ export function createEventRepository(store: EventStore) {
     const bucketS = pickBucketSeconds(filter.from, filter.to);
     const { where: w, params } = where(filter);
     const rows = await store.query<{ bucket: unknown; severity: string; c: unknown }>(
-      `SELECT intDiv(toUnixTimestamp(timestamp), {p_bucket:UInt32}) AS bucket, severity, count() AS c
+      // Milliseconds as Int64 (toUnixTimestamp is 32-bit and unsigned), floored so buckets before 1970
+      // are aligned the same way as fillTimeline's.
+      `SELECT toInt64(floor(toUnixTimestamp64Milli(timestamp) / {p_bucket_ms:Int64})) AS bucket, severity, count() AS c
        FROM events WHERE ${w} GROUP BY bucket, severity`,
-      { ...params, p_bucket: bucketS },
+      { ...params, p_bucket_ms: bucketS * 1000 },
     );
     const counts = rows.map((r) => ({ bucket: num(r.bucket), severity: r.severity, count: num(r.c) }));
     return { bucket_seconds: bucketS, buckets: fillTimeline(filter.from, filter.to, bucketS, counts) };

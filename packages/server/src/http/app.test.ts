@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +26,19 @@ const probes: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
+/** Raw bytes to a listening server, and all it answers before closing. */
+function rawRequest(text: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.end(text));
+    let out = "";
+    socket.on("data", (d) => {
+      out += d.toString();
+    });
+    socket.on("close", () => resolve(out));
+    socket.on("error", reject);
+  });
+}
+
 describe("http app plumbing", () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -40,6 +54,64 @@ describe("http app plumbing", () => {
     expect(res.json()).toEqual({ status: "ok" });
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
     expect(String(res.headers["content-security-policy"])).not.toContain("upgrade-insecure-requests");
+  });
+
+  it("sends HSTS only over HTTPS (here: a trusted proxy saying so), never over plain HTTP", async () => {
+    const plain = await t.app.inject({ method: "GET", url: "/health" });
+    expect(plain.headers["strict-transport-security"]).toBeUndefined();
+    const proxied = await buildHttpApp({ state: t.state.store, version: "test", trustProxy: true });
+    try {
+      const viaTls = await proxied.inject({
+        method: "GET",
+        url: "/health",
+        headers: { "x-forwarded-proto": "https" },
+      });
+      expect(viaTls.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+      const viaHttp = await proxied.inject({
+        method: "GET",
+        url: "/health",
+        headers: { "x-forwarded-proto": "http" },
+      });
+      expect(viaHttp.headers["strict-transport-security"]).toBeUndefined();
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("answers Fastify's own 4xx (bad %-escape, overlong path parameter) with problem+json", async () => {
+    const bad = await t.app.inject({ method: "GET", url: "/api/v1/ws-probe/%E0%A4%A" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(bad.json()).toMatchObject({ status: 400, detail: expect.stringMatching(/not valid/) });
+    const long = await t.app.inject({ method: "DELETE", url: `/api/v1/users/${"x".repeat(200)}` });
+    expect(long.statusCode).toBe(414);
+    expect(long.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(long.json()).toMatchObject({
+      status: 414,
+      detail: "A path parameter is longer than 100 characters",
+    });
+  });
+
+  it("answers headers too large (431) and broken HTTP (400) from the Node server with problem+json", async () => {
+    const server = await buildHttpApp({ state: t.state.store, version: "test" });
+    try {
+      await server.listen({ host: "127.0.0.1", port: 0 });
+      const port = (server.server.address() as { port: number }).port;
+      const big = await rawRequest(
+        `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+        port,
+      );
+      expect(big).toMatch(/^HTTP\/1.1 431 /);
+      expect(big).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(big.slice(big.indexOf("\r\n\r\n") + 4))).toMatchObject({ status: 431 });
+      const longUri = await rawRequest(`GET /${"a".repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, port);
+      expect(longUri).toMatch(/^HTTP\/1.1 431 /);
+      const broken = await rawRequest("NOT HTTP AT ALL\r\n\r\n", port);
+      expect(broken).toMatch(/^HTTP\/1.1 400 /);
+      expect(broken).toMatch(/content-type: application\/problem\+json/i);
+    } finally {
+      await server.close();
+    }
   });
 
   it("answers unknown routes with a 404 problem", async () => {

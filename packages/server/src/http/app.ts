@@ -14,20 +14,36 @@
  * for the caller. Import `Type` from "@fastify/type-provider-typebox" (TypeBox 1.x), not from
  * "@sinclair/typebox", so schemas and inferred types agree with the type provider.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawServerDefault,
+} from "fastify";
 import { installAuditHook } from "../auth/audit-hook.js";
 import { type AuthOptions, createAuth } from "../auth/auth-feature.js";
 import type { StateStore } from "../storage/state-store.js";
 import { AccessLog } from "./access-log.js";
 import { installAuthGuard } from "./guard.js";
 import { healthRoutes } from "./health-routes.js";
+import { installInputGuard } from "./input-guard.js";
 import { withRedactedRequests } from "./log-redact.js";
 import { registerOpenApi } from "./openapi.js";
-import { HttpProblem, handleError, handleNotFound } from "./problem.js";
+import {
+  HttpProblem,
+  handleError,
+  handleNotFound,
+  PROBLEM_CONTENT_TYPE,
+  problem,
+  sendProblem,
+} from "./problem.js";
 import { installRouteCatalogue } from "./route-catalogue.js";
 
 export type VigilApp = FastifyInstance<
@@ -54,8 +70,47 @@ export interface HttpAppDeps {
   bodyLimit?: number;
 }
 
+const HSTS = "max-age=31536000; includeSubDomains";
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers too large, a URI longer than
+ * the header limit, malformed requests, timeouts), answered as problem+json like every other 4xx.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, detail] =
+    err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? [408, "The request took too long to arrive"]
+      : err.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "The request line (URI) and headers are larger than the server accepts (16 KiB in all)"]
+        : [400, "The request is not valid HTTP"];
+  const body = JSON.stringify(problem(status, detail));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
-  const options = { trustProxy: deps.trustProxy ?? false, bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024 };
+  const options = {
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024,
+    clientErrorHandler,
+    // A path Fastify cannot decode (bad %-escape) or a path parameter over 100 characters: problem+json.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      const detail =
+        error.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? "A path parameter is longer than 100 characters"
+          : error.code === "FST_ERR_BAD_URL"
+            ? "The URL path is not valid: a %-escape does not decode to UTF-8"
+            : error.message;
+      return sendProblem(reply, problem(status, detail));
+    },
+  };
   const app: VigilApp = (
     deps.logger
       ? Fastify({
@@ -74,6 +129,12 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
   await app.register(helmet, {
     // The console is often served over plain HTTP on a LAN: do not make browsers upgrade to https.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    // HSTS over plain HTTP is meaningless and, on a LAN console, harmful: sent below only over HTTPS.
+    strictTransportSecurity: false,
+  });
+  // request.protocol is "https" on a TLS listener, or behind a trusted proxy saying X-Forwarded-Proto: https.
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.protocol === "https") reply.header("strict-transport-security", HSTS);
   });
   await app.register(rateLimit, {
     global: false,
@@ -86,6 +147,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
   app.setNotFoundHandler(handleNotFound);
   installAuthGuard(app, (token) => auth.auth.authenticate(token));
   installAuditHook(app, auth.audit);
+  installInputGuard(app);
 
   await app.register(healthRoutes);
   await app.register(auth.routes);

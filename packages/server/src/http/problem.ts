@@ -90,6 +90,12 @@ export function handleError(error: FastifyError | HttpProblem, request: FastifyR
     const detail = errors.map((e) => `${e.field} ${e.message}`).join("; ") || error.message;
     return sendProblem(reply, problem(400, detail, errors));
   }
+  // A safety net behind the input checks: PostgreSQL's class 22 ("data exception": a value that is
+  // not valid for its type, such as a NUL in text or a malformed inet) is the caller's input, not a fault.
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code) && "severity" in error) {
+    return sendProblem(reply, problem(400, `A value in the request is not valid: ${error.message}`));
+  }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return sendProblem(reply, problem(status, error.message));

@@ -18,6 +18,21 @@ function isDateLike(v: unknown): boolean {
   return !Number.isNaN(Date.parse(v));
 }
 
+/** Deepest nesting a record may have: recursive steps after this check (JSON.stringify) must not overflow. */
+export const MAX_RECORD_DEPTH = 32;
+
+/** Whether `value` nests objects/arrays deeper than `max` levels; iterative, stops at the first too deep. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= max) return true;
+    for (const item of Object.values(v)) stack.push([item, depth + 1]);
+  }
+  return false;
+}
+
 /** Returns null when the record is acceptable, else why it is not. */
 export function checkIngestRecord(record: unknown): string | null {
   if (record === null || typeof record !== "object" || Array.isArray(record)) {
@@ -25,6 +40,7 @@ export function checkIngestRecord(record: unknown): string | null {
   }
   const r = record as Record<string, unknown>;
   if (Object.keys(r).length === 0) return "record is empty";
+  if (nestedDeeperThan(r, MAX_RECORD_DEPTH)) return `record is nested deeper than ${MAX_RECORD_DEPTH} levels`;
   for (const f of TIME_FIELDS) {
     if (r[f] !== undefined && !isDateLike(r[f]))
       return `${f}: cannot read ${JSON.stringify(r[f]).slice(0, 80)} as a date`;

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import type { HttpFeature } from "../../http/app.js";
 import { principalOf } from "../../http/guard.js";
-import { problemResponses } from "../../http/problem.js";
+import { type Problem, problem, problemResponses, sendProblem } from "../../http/problem.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
 import { type AuthenticatedBouncer, createBouncerKeys } from "./bouncer-keys.js";
 import { decisionsArrayJson, type FormatOptions, parseDecisionFilter } from "./decision-format.js";
@@ -76,11 +76,16 @@ const BouncerView = Type.Object({
   version: Type.String({ description: "The bouncer's User-Agent" }),
 });
 
+/** An IPv4 or IPv6 address as PostgreSQL's inet reads it: Node's isIP also takes a zone id (fe80::1%eth0). */
+function isAddress(value: string): boolean {
+  return !value.includes("%") && isIP(value) !== 0;
+}
+
 function isRange(value: string): boolean {
   const [address, prefix, extra] = value.split("/");
   if (extra !== undefined || address === undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix))
     return false;
-  const family = isIP(address);
+  const family = isAddress(address) ? isIP(address) : 0;
   return family !== 0 && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
@@ -93,6 +98,11 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
   async function bouncerOf(request: FastifyRequest): Promise<AuthenticatedBouncer | null> {
     const header = request.headers["x-api-key"];
     return keys.authenticate(typeof header === "string" ? header : undefined);
+  }
+
+  /** problem+json, with CrowdSec's `message` member beside `detail` for bouncers that read that. */
+  function badQuery(reply: FastifyReply, detail: string) {
+    return sendProblem(reply.code(400), { ...problem(400, detail), message: detail } as Problem);
   }
 
   function sendJson(reply: FastifyReply, body: string) {
@@ -151,10 +161,10 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
         const bouncer = await bouncerOf(request);
         if (!bouncer) return reply.code(403).send(FORBIDDEN);
         const q = request.query;
-        if (q.ip !== undefined && isIP(q.ip) === 0)
-          return reply.code(400).send({ message: `ip: "${q.ip}" is not an IP address` });
+        if (q.ip !== undefined && !isAddress(q.ip))
+          return badQuery(reply, `ip: ${JSON.stringify(q.ip)} is not an IP address (without a zone id)`);
         if (q.range !== undefined && !isRange(q.range))
-          return reply.code(400).send({ message: `range: "${q.range}" is not a CIDR range` });
+          return badQuery(reply, `range: ${JSON.stringify(q.range)} is not a CIDR range`);
         if (request.method === "HEAD") return reply.code(200).send("");
         await log.sync(liveMaxAgeMs);
         const rows =
