@@ -28,7 +28,7 @@ export function CompactAlertsTable({ alerts, empty }: { alerts: Alert[]; empty: 
     >
       <Table.Thead>
         <Table.Tr>
-          <Table.Th w={116}>Severity</Table.Th>
+          <Table.Th w={128}>Severity</Table.Th>
           <Table.Th>Alert</Table.Th>
           <Table.Th w={52}>Age</Table.Th>
         </Table.Tr>
@@ -54,7 +54,8 @@ export function CompactAlertsTable({ alerts, empty }: { alerts: Alert[]; empty: 
             <Table.Td>
               <Stack gap={4} align="flex-start">
                 <SeverityBadge severity={a.severity} />
-                <AlertStateBadge state={a.state} />
+                {/* xs: "INVESTIGATING" fits the column whole. */}
+                <AlertStateBadge state={a.state} size="xs" />
               </Stack>
             </Table.Td>
             <Table.Td style={{ wordBreak: "break-word" }}>
