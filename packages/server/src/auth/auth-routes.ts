@@ -1,14 +1,19 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import { principalOf } from "../http/guard.js";
-import { problemResponses } from "../http/problem.js";
+import { HttpProblem, problemResponses } from "../http/problem.js";
 import { LoginBody, LoginReply, MeSchema, PasswordBody } from "./auth-schemas.js";
 import type { AuthService } from "./auth-service.js";
+import { createLoginThrottle } from "./login-throttle.js";
 
 export interface LoginRateLimit {
   /** Attempts allowed per IP + username within the window (default 10). */
   max: number;
   /** Window length in ms (default one minute). */
   timeWindowMs: number;
+  /** Failed attempts allowed per IP across usernames within the window (default 3 × max). */
+  perIpMax?: number;
+  /** Failed attempts allowed per username across IPs within the window (default 3 × max). */
+  perUserMax?: number;
 }
 
 /** POST /auth/login, /auth/logout, /auth/password and GET /auth/me. */
@@ -17,6 +22,12 @@ export function authRoutes(deps: {
   loginRateLimit: LoginRateLimit;
 }): FastifyPluginAsyncTypebox {
   const { auth } = deps;
+  const limit = deps.loginRateLimit;
+  const throttle = createLoginThrottle({
+    perIpMax: limit.perIpMax ?? 3 * limit.max,
+    perUserMax: limit.perUserMax ?? 3 * limit.max,
+    timeWindowMs: limit.timeWindowMs,
+  });
   return async (app) => {
     app.post(
       "/api/v1/auth/login",
@@ -43,10 +54,21 @@ export function authRoutes(deps: {
         },
       },
       async (request) => {
-        const result = await auth.login(request.body.username, request.body.password, {
-          ip: request.ip ?? null,
-          userAgent: request.headers["user-agent"] ?? null,
-        });
+        const ip = request.ip ?? "";
+        const verdict = throttle.check(ip, request.body.username);
+        if (verdict.reason) {
+          throw new HttpProblem(429, verdict.reason, { "retry-after": String(verdict.retryAfterS) });
+        }
+        let result: Awaited<ReturnType<AuthService["login"]>>;
+        try {
+          result = await auth.login(request.body.username, request.body.password, {
+            ip: request.ip ?? null,
+            userAgent: request.headers["user-agent"] ?? null,
+          });
+        } catch (err) {
+          if (err instanceof HttpProblem && err.status === 401) throttle.failed(ip, request.body.username);
+          throw err;
+        }
         // So the audit row names the user who signed in.
         request.principal = result.principal;
         return { token: result.token, expires_at: result.expiresAt.toISOString(), user: result.user };

@@ -204,6 +204,39 @@ describe("sign-in, sessions and passwords", () => {
     await app.close();
   });
 
+  it("limits failed logins per IP across usernames, and per username across IPs", async () => {
+    const app = await buildHttpApp({
+      state: t.state.store,
+      version: "test",
+      trustProxy: true,
+      auth: { loginRateLimit: { max: 100, timeWindowMs: 60_000, perIpMax: 4, perUserMax: 3 } },
+    });
+    await app.ready();
+    const attempt = (username: string, ip: string, password = "guessing-123") =>
+      app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        headers: { "x-forwarded-for": ip },
+        payload: { username, password },
+      });
+    // Spraying: one IP, a new username each time.
+    for (let i = 0; i < 4; i++) expect((await attempt(`user${i}`, "198.51.100.1")).statusCode).toBe(401);
+    const sprayed = await attempt("user-next", "198.51.100.1");
+    expect(sprayed.statusCode).toBe(429);
+    expect(sprayed.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(Number(sprayed.headers["retry-after"])).toBeGreaterThan(0);
+    expect(sprayed.json().detail).toMatch(/^Too many failed sign-ins from this address; retry in \d+ s$/);
+    // One username, a new IP each time.
+    for (let i = 0; i < 3; i++) expect((await attempt("analyst", `203.0.113.${i}`)).statusCode).toBe(401);
+    const distributed = await attempt("Analyst", "203.0.113.99", TEST_PASSWORD);
+    expect(distributed.statusCode).toBe(429);
+    expect(distributed.json().detail).toMatch(/^Too many failed sign-ins for this username/);
+    // Successes do not count: another address signs in as another user freely.
+    for (let i = 0; i < 6; i++)
+      expect((await attempt("admin", "192.0.2.7", TEST_PASSWORD)).statusCode).toBe(200);
+    await app.close();
+  });
+
   it("bootstraps the first admin once, and never again", async () => {
     const again = await bootstrapAdmin(t.state.store.db, { password: "another long password" });
     expect(again).toEqual({ created: false, username: "admin" });
