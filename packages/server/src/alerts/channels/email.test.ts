@@ -7,6 +7,7 @@ import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import { afterAll, describe, expect, it } from "vitest";
 import { SEVERITY_COLOUR } from "./email-template.js";
 import { criticalAlert } from "./fixtures.js";
+import { parseAllowlist } from "./outbound-guard.js";
 import { sendNotification } from "./send.js";
 import type { Channel, EmailConfig } from "./types.js";
 
@@ -82,6 +83,9 @@ function parseMail(raw: string): { headers: string; parts: Map<string, string> }
   return { headers, parts };
 }
 
+/** The test relays listen on loopback, which the outbound guard refuses unless allow-listed. */
+const allow = parseAllowlist("127.0.0.1");
+
 function emailChannel(config: Partial<EmailConfig> & { port: number }): Channel {
   return {
     id: "e",
@@ -110,7 +114,10 @@ function hasOpenssl(): boolean {
 describe("email channel", () => {
   it("delivers a well-formed HTML + text mail for a critical alert, every value escaped", async () => {
     const smtp = await startSmtp({ disabledCommands: ["STARTTLS"] });
-    const res = await sendNotification(emailChannel({ port: smtp.port }), criticalAlert, { timeoutMs: 5000 });
+    const res = await sendNotification(emailChannel({ port: smtp.port }), criticalAlert, {
+      timeoutMs: 5000,
+      allow,
+    });
     expect(res).toEqual({ ok: true, attempts: 1 });
     expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0] as Mail;
@@ -134,17 +141,46 @@ describe("email channel", () => {
 
   it("styles the band by severity", async () => {
     const smtp = await startSmtp({ disabledCommands: ["STARTTLS"] });
-    await sendNotification(emailChannel({ port: smtp.port }), { ...criticalAlert, severity: "low" }, {});
+    await sendNotification(
+      emailChannel({ port: smtp.port }),
+      { ...criticalAlert, severity: "low" },
+      { allow },
+    );
     const html = parseMail(smtp.mails[0]?.raw ?? "").parts.get("text/html") ?? "";
     expect(html).toContain(`background:${SEVERITY_COLOUR.low}`);
     expect(html).not.toContain(SEVERITY_COLOUR.critical);
+  });
+
+  it("refuses a private relay that is not allow-listed (the SSRF guard covers SMTP), by address or by name", async () => {
+    const smtp = await startSmtp({ disabledCommands: ["STARTTLS"] });
+    const none = parseAllowlist("");
+    const byAddress = await sendNotification(emailChannel({ port: smtp.port }), criticalAlert, {
+      allow: none,
+    });
+    expect(byAddress).toMatchObject({ ok: false, attempts: 0 });
+    expect(byAddress.error).toMatch(/refused: 127\.0\.0\.1 is not a public address/);
+    const byName = await sendNotification(
+      emailChannel({ port: smtp.port, host: "localhost" }),
+      criticalAlert,
+      {
+        allow: none,
+      },
+    );
+    expect(byName.error).toMatch(/refused: localhost resolves to non-public/);
+    for (const host of ["169.254.169.254", "[::1]", "10.0.0.1"]) {
+      const res = await sendNotification(emailChannel({ port: smtp.port, host }), criticalAlert, {
+        allow: none,
+      });
+      expect(res.error).toMatch(/refused/);
+    }
+    expect(smtp.mails).toHaveLength(0);
   });
 
   it("reports an unreachable SMTP server as a failure, not a throw", async () => {
     const smtp = await startSmtp({ disabledCommands: ["STARTTLS"] });
     const port = smtp.port;
     await new Promise<void>((r) => (servers.pop() as SMTPServer).close(() => r()));
-    const res = await sendNotification(emailChannel({ port }), criticalAlert, { timeoutMs: 2000 });
+    const res = await sendNotification(emailChannel({ port }), criticalAlert, { timeoutMs: 2000, allow });
     expect(res.ok).toBe(false);
     expect(res.error).toMatch(/ECONNREFUSED|connect/i);
   });
@@ -152,7 +188,7 @@ describe("email channel", () => {
   it("refuses to send when STARTTLS is required and the server does not offer it", async () => {
     const smtp = await startSmtp({ disabledCommands: ["STARTTLS"], allowInsecureAuth: true });
     const ch = emailChannel({ port: smtp.port, starttls: true, username: "soc", password: "pw" });
-    const res = await sendNotification(ch, criticalAlert, { timeoutMs: 5000 });
+    const res = await sendNotification(ch, criticalAlert, { timeoutMs: 5000, allow });
     expect(res.ok).toBe(false);
     expect(smtp.mails).toHaveLength(0);
   });
@@ -192,12 +228,12 @@ describe("email channel", () => {
     it("upgrades with STARTTLS, authenticates, and verifies the certificate", async () => {
       const smtp = await startSmtp({ key, cert });
       const ch = emailChannel({ port: smtp.port, starttls: true, username: "soc", password: "pw" });
-      expect(await sendNotification(ch, criticalAlert, { email: { ca: cert } })).toEqual({
+      expect(await sendNotification(ch, criticalAlert, { email: { ca: cert }, allow })).toEqual({
         ok: true,
         attempts: 1,
       });
       expect(smtp.mails[0]).toMatchObject({ secure: true, user: "soc" });
-      const untrusted = await sendNotification(ch, criticalAlert, { timeoutMs: 5000 });
+      const untrusted = await sendNotification(ch, criticalAlert, { timeoutMs: 5000, allow });
       expect(untrusted.ok).toBe(false);
       expect(untrusted.error).toMatch(/self[- ]signed|certificate/i);
       expect(smtp.mails).toHaveLength(1);
@@ -206,7 +242,7 @@ describe("email channel", () => {
     it("speaks implicit TLS when secure is set", async () => {
       const smtp = await startSmtp({ key, cert, secure: true });
       const ch = emailChannel({ port: smtp.port, secure: true, username: "soc", password: "pw" });
-      expect(await sendNotification(ch, criticalAlert, { email: { ca: cert } })).toEqual({
+      expect(await sendNotification(ch, criticalAlert, { email: { ca: cert }, allow })).toEqual({
         ok: true,
         attempts: 1,
       });

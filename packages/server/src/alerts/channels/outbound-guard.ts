@@ -1,4 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { lookup as dnsLookupAsync } from "node:dns/promises";
 import { isIP, type LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
 import { isPublicAddress } from "../../response/enforcement/webhook-target.js";
@@ -53,6 +54,26 @@ export function guardUrl(url: URL, allow: Allowlist): LookupFunction | undefined
     return undefined;
   }
   return guardedLookup(allow);
+}
+
+/**
+ * The address to connect to for a host that is not reached through a URL (an SMTP relay): an allowed
+ * literal, an allow-listed name as is, or the name resolved once here, every address checked, and the
+ * first one returned so the connection goes to the address that was checked (no DNS rebinding).
+ */
+export async function guardHost(hostname: string, allow: Allowlist): Promise<string> {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (allow.hosts.has(host)) return host;
+  if (isIP(host)) {
+    if (!isAllowedAddress(host, allow)) throw new Error(`refused: ${host} is not a public address`);
+    return host;
+  }
+  const addresses = await dnsLookupAsync(host, { all: true });
+  const bad = addresses.find((a) => !isAllowedAddress(a.address, allow));
+  if (bad) throw new Error(`refused: ${host} resolves to non-public ${bad.address}`);
+  const first = addresses[0];
+  if (!first) throw new Error(`${host}: no address`);
+  return first.address;
 }
 
 function guardedLookup(allow: Allowlist): LookupFunction {

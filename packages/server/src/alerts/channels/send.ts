@@ -23,7 +23,7 @@ export async function sendNotification(
   try {
     switch (channel.type) {
       case "email":
-        return await sendEmail(channel.config, n, { timeoutMs: deps.timeoutMs, ...deps.email });
+        return await sendEmail(channel.config, n, { timeoutMs: deps.timeoutMs, allow, ...deps.email });
       case "slack":
         return await sendSlack(channel.config, n, http);
       case "webhook":
