@@ -22,4 +22,17 @@ describe("audit redaction", () => {
     });
     expect(out).toEqual({ slack: { url: REDACTED }, webhook: { url: "https://siem.example.com/hook" } });
   });
+
+  it("hides the user:password written inside any URL, keeping the rest of it", () => {
+    const out = redactSecrets({
+      config: { url: "https://fw-admin:S3cret!@xgs.example.com:4444/webconsole/APIController" },
+      feed: "see http://u@feeds.example.com/a.txt and ftp://x:y@host/",
+      plain: "https://feeds.example.com/list.txt?token=abc",
+    });
+    expect(out).toEqual({
+      config: { url: `https://${REDACTED}@xgs.example.com:4444/webconsole/APIController` },
+      feed: `see http://${REDACTED}@feeds.example.com/a.txt and ftp://${REDACTED}@host/`,
+      plain: "https://feeds.example.com/list.txt?token=abc",
+    });
+  });
 });

@@ -79,3 +79,9 @@ export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new HttpProblem(401, "Authentication required");
   return request.principal;
 }
+
+/** Whether the caller is a signed-in admin: the one role that sees credentials written inside URLs. */
+export function isAdminUser(request: FastifyRequest): boolean {
+  const p = request.principal;
+  return p?.kind === "user" && p.role === "admin";
+}

@@ -164,6 +164,81 @@ describe("enforcement routes and the plain-text blocklist", () => {
     expect(gone.statusCode).toBe(404);
   });
 
+  it("seals credentials written in a target URL, shows them to admins only, and keeps them out of the audit log", async () => {
+    const url = "https://hook-user:hook%40pass@127.0.0.1:9/hook";
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/enforcement/targets",
+      headers: t.as("admin"),
+      payload: { name: "with-creds", type: "webhook", enabled: false, config: { url, secret: "whsec-1" } },
+    });
+    expect(res.statusCode).toBe(201);
+    const created = res.json() as TargetView;
+    expect(created.config.url).toBe(url);
+
+    const stored = await state.store.db
+      .selectFrom("enforcement_targets")
+      .selectAll()
+      .where("id", "=", created.id)
+      .executeTakeFirstOrThrow();
+    const config = (typeof stored.config === "string" ? JSON.parse(stored.config) : stored.config) as Record<
+      string,
+      unknown
+    >;
+    expect(config.url).toBe("https://127.0.0.1:9/hook");
+    expect(String(config.url_credentials)).toMatch(/^v1:/);
+    expect(JSON.stringify(config)).not.toContain("hook%40pass");
+    const opened = enf.targets.open(stored as Parameters<typeof enf.targets.open>[0]);
+    expect(opened.config.url).toBe(url);
+
+    for (const role of ["audit", "analyst"] as const) {
+      const list = await t.app.inject({
+        method: "GET",
+        url: "/api/v1/enforcement/targets",
+        headers: t.as(role),
+      });
+      expect(list.body).not.toContain("hook%40pass");
+      expect(list.body).not.toContain("hook-user");
+      const item = (list.json() as { items: TargetView[] }).items.find((i) => i.id === created.id);
+      expect(item?.config.url).toBe("https://********@127.0.0.1:9/hook");
+    }
+    const asAdmin = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/enforcement/targets",
+      headers: t.as("admin"),
+    });
+    expect(
+      (asAdmin.json() as { items: TargetView[] }).items.find((i) => i.id === created.id)?.config.url,
+    ).toBe(url);
+
+    // Sent back masked, the stored credentials are kept.
+    const kept = await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/enforcement/targets/${created.id}`,
+      headers: t.as("admin"),
+      payload: {
+        name: "with-creds",
+        type: "webhook",
+        enabled: false,
+        config: { url: "https://********@127.0.0.1:9/hook", secret: "********" },
+      },
+    });
+    expect((kept.json() as TargetView).config.url).toBe(url);
+
+    const audit = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/audit?action=enforcement/targets&limit=20",
+      headers: t.as("admin"),
+    });
+    expect(audit.body).toContain("https://[redacted]@127.0.0.1:9/hook");
+    expect(audit.body).not.toContain("hook%40pass");
+    await t.app.inject({
+      method: "DELETE",
+      url: `/api/v1/enforcement/targets/${created.id}`,
+      headers: t.as("admin"),
+    });
+  });
+
   it("serves active and permanent bans as text to a blocklist token, with an ETag; refuses others", async () => {
     const token = await key(["blocklist"]);
     const res = await t.app.inject({ method: "GET", url: `/api/v1/blocklist.txt?token=${token}` });

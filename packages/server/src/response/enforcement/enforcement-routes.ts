@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { createApiKeysRepo } from "../../auth/api-keys-repo.js";
 import { sha256Hex } from "../../auth/secrets.js";
 import type { HttpFeature } from "../../http/app.js";
+import { isAdminUser } from "../../http/guard.js";
 import { HttpProblem, ProblemSchema } from "../../http/problem.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
 import { loadDesiredBans } from "./desired-bans.js";
@@ -79,7 +80,8 @@ export const enforcementRoutes =
           response: { 200: Type.Object({ items: Type.Array(Target) }) },
         },
       },
-      async () => ({ items: await targets.list() }),
+      // Credentials written inside a target's URL are shown to admins only.
+      async (req) => ({ items: await targets.list(isAdminUser(req)) }),
     );
 
     app.post(

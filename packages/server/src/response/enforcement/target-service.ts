@@ -39,6 +39,33 @@ export type OpenTarget =
   | { id: string; name: string; type: "sophos_xgs"; config: XgsConfig }
   | { id: string; name: string; type: "webhook"; config: WebhookConfig };
 
+/** A URL with the `user:password@` it was written with taken out (kept percent-encoded as written). */
+export function splitUrlCredentials(url: string): { url: string; credentials: string | null } {
+  const parsed = new URL(url);
+  if (parsed.username === "" && parsed.password === "") return { url, credentials: null };
+  const credentials = parsed.password === "" ? parsed.username : `${parsed.username}:${parsed.password}`;
+  parsed.username = "";
+  parsed.password = "";
+  return { url: parsed.toString().replace(/\/$/, ""), credentials };
+}
+
+/** `scheme://credentials@rest`. */
+export function withUrlCredentials(url: string, credentials: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)/i, `$1${credentials}@`);
+}
+
+/**
+ * The URL as a caller may see it: the credentials written in it only for an admin (decrypted),
+ * `********` in their place for everyone else.
+ */
+export function shownUrl(url: string, sealed: unknown, box: SecretBox, revealCredentials: boolean): string {
+  // Rows stored before credentials were sealed apart still carry them in the URL itself.
+  const inline = splitUrlCredentials(url);
+  const credentials = typeof sealed === "string" ? box.open(sealed) : inline.credentials;
+  if (credentials === null) return url;
+  return withUrlCredentials(inline.url, revealCredentials ? credentials : MASK);
+}
+
 function httpUrl(value: unknown, field: string): string {
   if (typeof value !== "string") throw new HttpProblem(400, `config.${field} is required`);
   let url: URL;
@@ -50,6 +77,27 @@ function httpUrl(value: unknown, field: string): string {
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new HttpProblem(400, `config.${field} must be an http or https URL`);
   return url.toString().replace(/\/$/, "");
+}
+
+/**
+ * `url` without the credentials written in it, and those sealed apart as `url_credentials` (kept from
+ * `previous` when sent back as `********@`).
+ */
+function checkUrl(
+  value: unknown,
+  previous: Record<string, unknown> | undefined,
+  box: SecretBox,
+): { url: string; url_credentials?: string } {
+  const { url, credentials } = splitUrlCredentials(httpUrl(value, "url"));
+  if (credentials === null) return { url };
+  if (credentials === MASK) {
+    const kept = previous?.url_credentials;
+    if (typeof kept === "string") return { url, url_credentials: kept };
+    const inline = typeof previous?.url === "string" ? splitUrlCredentials(previous.url).credentials : null;
+    if (inline === null) throw new HttpProblem(400, "config.url: there are no stored credentials to keep");
+    return { url, url_credentials: box.seal(inline) };
+  }
+  return { url, url_credentials: box.seal(credentials) };
 }
 
 /** The config to store: validated, its secret sealed (or kept from `previous` when masked/absent). */
@@ -71,13 +119,13 @@ function checkConfig(
     if (input.verify_tls !== undefined && typeof input.verify_tls !== "boolean")
       throw new HttpProblem(400, "config.verify_tls must be true or false");
     return {
-      url: httpUrl(input.url, "url"),
+      ...checkUrl(input.url, previous, box),
       username: input.username,
       password: sealed,
       verify_tls: input.verify_tls ?? true,
     };
   }
-  return { url: httpUrl(input.url, "url"), secret: sealed };
+  return { ...checkUrl(input.url, previous, box), secret: sealed };
 }
 
 export function createTargetService(deps: {
@@ -88,14 +136,25 @@ export function createTargetService(deps: {
 }) {
   const { repo, box } = deps;
 
-  const view = (row: TargetRow): TargetView => ({
-    id: row.id,
-    name: row.name,
-    type: row.type,
-    enabled: row.enabled,
-    config: { ...row.config, [SECRET_FIELD[row.type]]: MASK },
-    status: statusOf(row, deps.feedStatus?.(row.id)),
-  });
+  /** `revealCredentials`: show the credentials written in the URL (admins only). */
+  const view = (row: TargetRow, revealCredentials = false): TargetView => {
+    const { url_credentials: sealedCredentials, ...config } = row.config;
+    if (typeof config.url === "string")
+      config.url = shownUrl(config.url, sealedCredentials, box, revealCredentials);
+    return {
+      id: row.id,
+      name: row.name,
+      type: row.type,
+      enabled: row.enabled,
+      config: { ...config, [SECRET_FIELD[row.type]]: MASK },
+      status: statusOf(row, deps.feedStatus?.(row.id)),
+    };
+  };
+  /** The URL to connect to: with its credentials, decrypted. */
+  const openUrl = (c: Record<string, unknown>): string =>
+    typeof c.url_credentials === "string"
+      ? withUrlCredentials(String(c.url), box.open(c.url_credentials))
+      : String(c.url);
 
   async function mustGet(id: string): Promise<TargetRow> {
     const row = await repo.get(id);
@@ -105,11 +164,11 @@ export function createTargetService(deps: {
 
   return {
     view,
-    async list(): Promise<TargetView[]> {
-      return (await repo.list()).map(view);
+    async list(revealCredentials = false): Promise<TargetView[]> {
+      return (await repo.list()).map((row) => view(row, revealCredentials));
     },
-    async get(id: string): Promise<TargetView> {
-      return view(await mustGet(id));
+    async get(id: string, revealCredentials = false): Promise<TargetView> {
+      return view(await mustGet(id), revealCredentials);
     },
     async create(input: TargetInput): Promise<TargetView> {
       if (await repo.nameTaken(input.name))
@@ -122,7 +181,7 @@ export function createTargetService(deps: {
         enabled: input.enabled ?? true,
         config,
       });
-      return view(row);
+      return view(row, true);
     },
     async update(id: string, input: TargetInput): Promise<TargetView> {
       const old = await mustGet(id);
@@ -133,7 +192,7 @@ export function createTargetService(deps: {
       const config = checkConfig(old.type, input.config, old.config, box);
       const row = await repo.update(id, { name: input.name, enabled: input.enabled ?? old.enabled, config });
       if (!row) throw new HttpProblem(404, `No enforcement target with id ${id}`);
-      return view(row);
+      return view(row, true);
     },
     async remove(id: string): Promise<void> {
       if (!(await repo.remove(id))) throw new HttpProblem(404, `No enforcement target with id ${id}`);
@@ -147,7 +206,7 @@ export function createTargetService(deps: {
           name: row.name,
           type: "sophos_xgs",
           config: {
-            url: String(c.url),
+            url: openUrl(c),
             username: String(c.username),
             password: box.open(String(c.password)),
             verify_tls: c.verify_tls !== false,
@@ -157,7 +216,7 @@ export function createTargetService(deps: {
         id: row.id,
         name: row.name,
         type: "webhook",
-        config: { url: String(c.url), secret: box.open(String(c.secret)) },
+        config: { url: openUrl(c), secret: box.open(String(c.secret)) },
       };
     },
   };
