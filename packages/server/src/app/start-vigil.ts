@@ -175,6 +175,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       db: state.db,
       log: log.child({ component: "feeds" }),
       country: countryOf,
+      secretKey,
     });
     closers.push(() => feeds.close());
     const enforcement = createEnforcement({

@@ -34,6 +34,13 @@ export async function fetchFeed(url: string, options: FetchOptions = {}): Promis
     "accept-encoding": "gzip, deflate",
     "user-agent": "vigil-feeds/1",
   };
+  // fetch refuses a URL with credentials: `https://user:pass@host/…` becomes HTTP Basic auth.
+  if (parsed.username !== "" || parsed.password !== "") {
+    const basic = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+    headers.authorization = `Basic ${Buffer.from(basic, "utf8").toString("base64")}`;
+    parsed.username = "";
+    parsed.password = "";
+  }
   if (options.etag) headers["if-none-match"] = options.etag;
   if (options.lastModified) headers["if-modified-since"] = options.lastModified;
 

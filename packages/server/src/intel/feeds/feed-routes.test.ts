@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApp, type TestApp } from "../../http/app-test-support.js";
+import { createSecretBox } from "../../response/enforcement/secret-box.js";
 import { openTestStateStore, type TestStateStore } from "../../storage/state-test-support.js";
 import { feedRoutes } from "./feed-routes.js";
 import { FeedService, type FeedView } from "./feed-service.js";
@@ -18,7 +19,12 @@ describe("blocklist feed routes", () => {
     http = await startFeedServer();
     http.set("/list.txt", { body: "# list\n203.0.113.7\n198.51.100.0/24\nnope\n" });
     state = await openTestStateStore();
-    feeds = await FeedService.open({ db: state.store.db, log: quiet, country: () => "US" });
+    feeds = await FeedService.open({
+      db: state.store.db,
+      log: quiet,
+      country: () => "US",
+      box: createSecretBox(Buffer.alloc(32, 3)),
+    });
     t = await openTestApp({ features: [feedRoutes({ feeds })] });
   });
   afterAll(async () => {
@@ -33,6 +39,61 @@ describe("blocklist feed routes", () => {
     expect(res.statusCode).toBe(200);
     return (res.json() as { items: FeedView[] }).items;
   };
+
+  it("seals credentials written in a feed URL, fetches with them, and shows them to admins only", async () => {
+    http.set("/private.txt", { body: "192.0.2.77\n", basicAuth: "feed-user:p@ss" });
+    const url = http.url("/private.txt").replace("http://", "http://feed-user:p%40ss@");
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/feeds",
+      headers: t.as("admin"),
+      payload: { name: "private", url, format: "plain" },
+    });
+    expect(res.statusCode).toBe(201);
+    const created = res.json() as FeedView;
+    expect(created.url).toBe(url);
+    await feeds.idle();
+
+    const row = await state.store.db
+      .selectFrom("blocklist_feeds")
+      .selectAll()
+      .where("id", "=", created.id)
+      .executeTakeFirstOrThrow();
+    expect(row.url).toMatch(/^http:\/\/v1%3A[^@]+@127\.0\.0\.1:\d+\/private\.txt$/);
+    expect(row.url).not.toContain("p%40ss");
+
+    const masked = (await list()).find((f) => f.id === created.id);
+    expect(masked).toMatchObject({ last_status: "ok", entries: 1 });
+    expect(masked?.url).toBe(http.url("/private.txt").replace("http://", "http://********@"));
+    const asAdmin = await t.app.inject({ method: "GET", url: "/api/v1/feeds", headers: t.as("admin") });
+    expect((asAdmin.json() as { items: FeedView[] }).items.find((f) => f.id === created.id)?.url).toBe(url);
+
+    // Sent back as the admin reads it, or masked: not a change of source (no refetch forced), same credentials.
+    for (const sent of [url, masked?.url ?? ""]) {
+      const put = await t.app.inject({
+        method: "PUT",
+        url: `/api/v1/feeds/${created.id}`,
+        headers: t.as("admin"),
+        payload: { url: sent },
+      });
+      expect((put.json() as FeedView).url).toBe(url);
+    }
+    const after = await state.store.db
+      .selectFrom("blocklist_feeds")
+      .select("url")
+      .where("id", "=", created.id)
+      .executeTakeFirstOrThrow();
+    expect(after.url).toBe(row.url);
+
+    const audit = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/audit?action=feeds&limit=10",
+      headers: t.as("admin"),
+    });
+    expect(audit.body).toContain("http://[redacted]@127.0.0.1");
+    expect(audit.body).not.toContain("p%40ss");
+    await t.app.inject({ method: "DELETE", url: `/api/v1/feeds/${created.id}`, headers: t.as("admin") });
+  });
 
   it("admin subscribes; the first fetch starts at once; audit sees status, counts and countries", async () => {
     const denied = await t.app.inject({

@@ -1,5 +1,6 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { HttpFeature } from "../../http/app.js";
+import { isAdminUser } from "../../http/guard.js";
 import { HttpProblem, ProblemSchema } from "../../http/problem.js";
 import { scoreFromFeeds } from "../reputation.js";
 import type { FeedService } from "./feed-service.js";
@@ -77,7 +78,8 @@ export const feedRoutes =
           response: { 200: Type.Object({ items: Type.Array(Feed) }) },
         },
       },
-      async () => ({ items: await feeds.list() }),
+      // Credentials written inside a feed URL are shown to admins only.
+      async (req) => ({ items: await feeds.list(isAdminUser(req)) }),
     );
 
     app.get(
@@ -182,7 +184,7 @@ export const feedRoutes =
         },
       },
       async (req, reply) => {
-        const feed = await feeds.get(req.params.id);
+        const feed = await feeds.get(req.params.id, isAdminUser(req));
         if (!feed) throw notFound(req.params.id);
         feeds.kick(feed.id);
         reply.code(202);

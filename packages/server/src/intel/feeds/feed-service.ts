@@ -1,4 +1,15 @@
 import type { Kysely } from "kysely";
+import { redactUrlCredentials } from "../../auth/redact.js";
+import {
+  maskUrlCredentials,
+  openUrlCredentials,
+  sealUrlCredentials,
+  splitUrlCredentials,
+  URL_CREDENTIALS_MASK,
+  withUrlCredentials,
+} from "../../auth/url-credentials.js";
+import { HttpProblem } from "../../http/problem.js";
+import type { SecretBox } from "../../response/enforcement/secret-box.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
 import { type FetchOptions, fetchFeed } from "./feed-fetch.js";
 import { parseFeed } from "./feed-parse.js";
@@ -31,6 +42,8 @@ export interface FeedServiceDeps {
   fetch?: FetchOptions;
   /** How often to look for due feeds and for sets changed by other nodes (default 60 s). */
   tickMs?: number;
+  /** Seals credentials written inside a feed URL (without one they are stored as written). */
+  box?: SecretBox;
 }
 
 interface Loaded {
@@ -103,17 +116,37 @@ export class FeedService {
     return this.ticking;
   }
 
-  async list(): Promise<FeedView[]> {
-    return (await this.store.all()).map((r) => this.view(r));
+  /** `revealCredentials`: show the credentials written in a feed URL (admins only). */
+  async list(revealCredentials = false): Promise<FeedView[]> {
+    return (await this.store.all()).map((r) => this.view(r, revealCredentials));
   }
 
-  async get(id: string): Promise<FeedView | null> {
+  async get(id: string, revealCredentials = false): Promise<FeedView | null> {
     const row = await this.store.get(id);
-    return row ? this.view(row) : null;
+    return row ? this.view(row, revealCredentials) : null;
+  }
+
+  /**
+   * The URL to store: credentials written in it sealed; sent back as `********@`, the stored ones kept;
+   * the very URL already stored (as an admin reads it back), the stored text itself, so it is not a change.
+   */
+  private storedUrl(url: string, previous: string | undefined): string {
+    const { box } = this.deps;
+    const { url: bare, credentials } = splitUrlCredentials(url);
+    if (previous !== undefined) {
+      const before = splitUrlCredentials(previous);
+      if (credentials === URL_CREDENTIALS_MASK && before.url === bare) return previous;
+      if (credentials === URL_CREDENTIALS_MASK)
+        return before.credentials === null ? bare : withUrlCredentials(bare, before.credentials);
+      if (openUrlCredentials(previous, box) === url) return previous;
+    } else if (credentials === URL_CREDENTIALS_MASK) {
+      throw new HttpProblem(400, "url: there are no stored credentials to keep");
+    }
+    return box ? sealUrlCredentials(url, box) : url;
   }
 
   async create(input: FeedInput): Promise<FeedView> {
-    const row = await this.store.create(input);
+    const row = await this.store.create({ ...input, url: this.storedUrl(input.url, undefined) });
     this.loaded.set(row.id, {
       name: row.name,
       enabled: row.enabled,
@@ -121,10 +154,15 @@ export class FeedService {
       set: IpSet.empty(),
       countries: [],
     });
-    return this.view(row);
+    return this.view(row, true);
   }
 
   async update(id: string, patch: FeedPatch): Promise<FeedView | null> {
+    if (patch.url !== undefined) {
+      const before = await this.store.get(id);
+      if (!before) return null;
+      patch = { ...patch, url: this.storedUrl(patch.url, before.url) };
+    }
     const row = await this.store.update(id, patch);
     if (!row) return null;
     this.changed();
@@ -133,7 +171,7 @@ export class FeedService {
       l.name = row.name;
       l.enabled = row.enabled;
     }
-    return this.view(row);
+    return this.view(row, true);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -184,7 +222,7 @@ export class FeedService {
     const signal = this.closing.signal;
     try {
       const t0 = performance.now();
-      const res = await fetchFeed(row.url, {
+      const res = await fetchFeed(openUrlCredentials(row.url, this.deps.box), {
         ...this.deps.fetch,
         signal,
         etag: row.etag,
@@ -303,7 +341,10 @@ export class FeedService {
     return this.store.xgsValues();
   }
 
-  private view(r: FeedRow): FeedView {
-    return feedView(r, this.loaded.get(r.id)?.countries ?? []);
+  private view(r: FeedRow, revealCredentials = false): FeedView {
+    const url = revealCredentials ? openUrlCredentials(r.url, this.deps.box) : maskUrlCredentials(r.url);
+    const lastError =
+      r.last_error === null || revealCredentials ? r.last_error : redactUrlCredentials(r.last_error);
+    return feedView({ ...r, url, last_error: lastError }, this.loaded.get(r.id)?.countries ?? []);
   }
 }

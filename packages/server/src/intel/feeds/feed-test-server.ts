@@ -17,6 +17,8 @@ export interface FeedDoc {
   lastModified?: string;
   /** Wait this long before answering (timeouts). */
   delayMs?: number;
+  /** Answer 401 unless the request carries HTTP Basic auth with this `user:password`. */
+  basicAuth?: string;
 }
 
 export interface FeedTestServer {
@@ -41,6 +43,13 @@ export async function startFeedServer(): Promise<FeedTestServer> {
       return;
     }
     if (doc.delayMs) await new Promise((r) => setTimeout(r, doc.delayMs));
+    if (
+      doc.basicAuth &&
+      req.headers.authorization !== `Basic ${Buffer.from(doc.basicAuth).toString("base64")}`
+    ) {
+      res.writeHead(401).end("credentials required");
+      return;
+    }
     if (doc.status) {
       res.writeHead(doc.status).end("failing on purpose");
       return;

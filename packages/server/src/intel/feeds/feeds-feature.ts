@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { HttpFeature } from "../../http/app.js";
+import { createSecretBox } from "../../response/enforcement/secret-box.js";
 import type { ReputationProvider } from "../../response/types.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
 import { feedReputation } from "../reputation.js";
@@ -22,6 +23,8 @@ export interface FeedsOptions {
   fetch?: FetchOptions;
   /** Scheduler tick (default 60 s); `false` to not schedule (tests, a node that must not fetch). */
   tickMs?: number | false;
+  /** The server secret: credentials written inside a feed URL are sealed with it. */
+  secretKey?: Buffer;
 }
 
 export interface Feeds {
@@ -39,6 +42,7 @@ export async function createFeeds(o: FeedsOptions): Promise<Feeds> {
     ...(o.country ? { country: o.country } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
     ...(o.tickMs ? { tickMs: o.tickMs } : {}),
+    ...(o.secretKey ? { box: createSecretBox(o.secretKey) } : {}),
   });
   if (o.tickMs !== false) service.start();
   return {

@@ -1,4 +1,5 @@
 import { uuidv7 } from "uuidv7";
+import { splitUrlCredentials, withUrlCredentials } from "../../auth/url-credentials.js";
 import { HttpProblem } from "../../http/problem.js";
 import type { TargetType } from "./enforcement-tables.js";
 import type { SecretBox } from "./secret-box.js";
@@ -38,21 +39,6 @@ export interface TargetInput {
 export type OpenTarget =
   | { id: string; name: string; type: "sophos_xgs"; config: XgsConfig }
   | { id: string; name: string; type: "webhook"; config: WebhookConfig };
-
-/** A URL with the `user:password@` it was written with taken out (kept percent-encoded as written). */
-export function splitUrlCredentials(url: string): { url: string; credentials: string | null } {
-  const parsed = new URL(url);
-  if (parsed.username === "" && parsed.password === "") return { url, credentials: null };
-  const credentials = parsed.password === "" ? parsed.username : `${parsed.username}:${parsed.password}`;
-  parsed.username = "";
-  parsed.password = "";
-  return { url: parsed.toString().replace(/\/$/, ""), credentials };
-}
-
-/** `scheme://credentials@rest`. */
-export function withUrlCredentials(url: string, credentials: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)/i, `$1${credentials}@`);
-}
 
 /**
  * The URL as a caller may see it: the credentials written in it only for an admin (decrypted),
