@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { isUuid } from "../events/event-cursor.js";
-import { EVENT_SELECT, rowToEvent } from "../events/event-json.js";
+import { EVENT_LIST_SELECT, rowToEvent } from "../events/event-json.js";
 import type { EventStore } from "../storage/event-store.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { actionFromRow, alertFromRow } from "./alert-rows.js";
@@ -126,7 +126,7 @@ export async function alertDetail(
   let events: Record<string, unknown>[] = [];
   if (ids.length > 0) {
     const rows = await eventStore.query(
-      `SELECT ${EVENT_SELECT} FROM events WHERE event_id IN {ids:Array(UUID)}
+      `SELECT ${EVENT_LIST_SELECT} FROM events WHERE event_id IN {ids:Array(UUID)}
        ORDER BY timestamp, event_id LIMIT {n:UInt32}`,
       { ids, n: ids.length },
     );

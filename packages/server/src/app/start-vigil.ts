@@ -19,6 +19,7 @@ import { httpIngestRoutes } from "../ingest/http-ingest-routes.js";
 import { EVENT_COLUMNS } from "../ingest/normalise.js";
 import { createIngest, type Ingest, writerMetricHooks } from "../ingest/pipeline.js";
 import { type RelpListeners, startRelpListeners } from "../ingest/relp/relp-listeners.js";
+import { checkEventRow, checkModSecRow } from "../ingest/row-check.js";
 import { SourceRegistry } from "../ingest/sources/source-registry.js";
 import { sourceRoutes } from "../ingest/sources/source-routes.js";
 import { createSyslogListeners, type SyslogListeners } from "../ingest/syslog/index.js";
@@ -129,11 +130,13 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       ...writerOptions,
       table: "events",
       columns: EVENT_COLUMNS,
+      checkRow: checkEventRow,
       ...hooks,
     });
     const modsecWriter = new TableWriter({
       ...writerOptions,
       table: "modsec_logs",
+      checkRow: checkModSecRow,
       onStored: (bySource) => metrics.modsecStored.inc([...bySource.values()].reduce((a, b) => a + b, 0)),
       classify: () => "modsecurity",
     });

@@ -249,7 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
       registeredOnly: r.bool(S("VIGIL_SYSLOG_REGISTERED_ONLY", "syslog.registered_only"), false),
       maxMessageBytes: r.int(
         S("VIGIL_SYSLOG_MAX_MESSAGE_BYTES", "syslog.max_message_bytes"),
-        4 << 20,
+        64 << 10,
         1024,
         64 << 20,
       ),

@@ -1,7 +1,11 @@
 import type { Event, ModSecRow } from "../ingest/event.js";
 
-/** An Event as the API sends it: the same fields, `timestamp` as ISO 8601. */
-export type EventJson = Omit<Event, "timestamp"> & { timestamp: string };
+/**
+ * An Event as the API sends it: the same fields, `timestamp` as ISO 8601. In a list, `truncated: true`
+ * says that `message` or `raw_log` is an excerpt (see EVENT_LIST_SELECT); the event's own route has them
+ * whole.
+ */
+export type EventJson = Omit<Event, "timestamp"> & { timestamp: string; truncated?: boolean };
 /** A ModSecurity row as the API sends it. */
 export type ModSecJson = Omit<ModSecRow, "timestamp"> & { timestamp: string };
 
@@ -68,6 +72,26 @@ export const EVENT_SELECT = [
   "toUnixTimestamp64Milli(timestamp) AS ts_ms",
 ].join(", ");
 
+/** Characters of `message` and `raw_log` an event list carries; the detail route has the whole text. */
+export const LIST_EXCERPT_CHARS = 2048;
+
+/**
+ * The SELECT list for a list of events: EVENT_SELECT with `message` and `raw_log` cut in ClickHouse, so
+ * a page of 4 MB lines never brings 4 MB strings into Node (a page of them once exceeded V8's largest
+ * string and answered 500). Own aliases: `message` as an alias would shadow the column in the filter.
+ */
+export const EVENT_LIST_SELECT = [
+  ...EVENT_TEXT.filter((k) => k !== "message" && k !== "raw_log"),
+  `substringUTF8(message, 1, ${LIST_EXCERPT_CHARS}) AS message_excerpt`,
+  `substringUTF8(raw_log, 1, ${LIST_EXCERPT_CHARS}) AS raw_log_excerpt`,
+  `(length(message) > ${LIST_EXCERPT_CHARS} AND lengthUTF8(message) > ${LIST_EXCERPT_CHARS})
+    OR (length(raw_log) > ${LIST_EXCERPT_CHARS} AND lengthUTF8(raw_log) > ${LIST_EXCERPT_CHARS}) AS excerpt_cut`,
+  ...EVENT_NUMBERS,
+  ...EVENT_ARRAYS,
+  "metadata",
+  "toUnixTimestamp64Milli(timestamp) AS ts_ms",
+].join(", ");
+
 /** ClickHouse JSON may quote 64-bit integers (a server without our session settings): accept both. */
 export function num(value: unknown): number {
   if (typeof value === "number") return value;
@@ -105,6 +129,12 @@ export function rowToEvent(row: Record<string, unknown>): EventJson {
   for (const k of EVENT_NUMBERS) out[k] = num(row[k]);
   for (const k of EVENT_ARRAYS) out[k] = texts(row[k]);
   out.metadata = textMap(row.metadata);
+  if ("excerpt_cut" in row) {
+    out.message = text(row.message_excerpt);
+    out.raw_log = text(row.raw_log_excerpt);
+    // Present only when something was cut, so an event's list shape is its detail shape otherwise.
+    if (row.excerpt_cut === true || num(row.excerpt_cut) === 1) out.truncated = true;
+  }
   return out as EventJson;
 }
 

@@ -10,6 +10,7 @@ import type { EventStore, QueryParams } from "../storage/event-store.js";
 import { countryCentroid } from "./country-centroids.js";
 import { decodeCursor, encodeCursor, isUuid } from "./event-cursor.js";
 import {
+  EVENT_LIST_SELECT,
   EVENT_SELECT,
   type EventJson,
   isoFromMs,
@@ -94,7 +95,7 @@ export function createEventRepository(store: EventStore) {
 
   async function list(filter: EventFilter, limit: number, cursor: string | null): Promise<EventPage> {
     const { where: w, params } = where(filter);
-    let sql = `SELECT ${EVENT_SELECT} FROM events WHERE ${w}`;
+    let sql = `SELECT ${EVENT_LIST_SELECT} FROM events WHERE ${w}`;
     const all: QueryParams = { ...params, p_limit: limit + 1 };
     if (cursor !== null) {
       const c = decodeCursor(cursor);

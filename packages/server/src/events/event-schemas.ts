@@ -89,6 +89,12 @@ export const EventSchema = Type.Object(
     device_serial: str,
     parse_error: str,
     metadata: Type.Record(str, str, { description: "The sender's own key/values (non-text values as JSON)" }),
+    truncated: Type.Optional(
+      Type.Boolean({
+        description:
+          "In a list: message and raw_log are their first 2,048 characters (GET /api/v1/events/{id} has them whole).",
+      }),
+    ),
     // Present when the events API runs with the state store: the analysts' triage of this event.
     triage: Type.Optional(
       Type.Union([

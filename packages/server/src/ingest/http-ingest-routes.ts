@@ -6,7 +6,7 @@ import { HttpProblem, ProblemSchema } from "../http/problem.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { Event, ModSecDraft } from "./event.js";
 import { checkIngestRecord } from "./http-record.js";
-import { finishEvent, type GeoLookup } from "./normalise.js";
+import { finishEventChecked, type GeoLookup } from "./normalise.js";
 import { fromObject } from "./parsers/json.js";
 import { finishModSec, type Ingest } from "./pipeline.js";
 import { applySocFields, checkSocFields, recordSite } from "./soc-record.js";
@@ -51,6 +51,8 @@ export const httpIngestRoutes =
 
     const convert = (records: unknown[], boundSite: string, sender: string) => {
       const events: Event[] = [];
+      /** The record index of each event, to report one the store refuses by its record's index. */
+      const indexOf: number[] = [];
       const modsec: ReturnType<typeof finishModSec>[] = [];
       const rejected: { index: number; reason: string }[] = [];
       /** Records refused because the key may not write to the site they name (403 for a single event). */
@@ -90,15 +92,22 @@ export const httpIngestRoutes =
         };
         const origin = { site: boundSite || named || DEFAULT_SITE, sender };
         if (result.event) {
-          const e = finishEvent(
+          const { event: e, problems } = finishEventChecked(
             { ...result.event, raw_log: typeof r.raw_log === "string" ? r.raw_log : text },
             origin,
             o.geo,
             now,
           );
+          // A syslog line with a value out of range is stored fixed and flagged (there is no one to tell);
+          // an HTTP sender gets an answer, so its record is refused by index, saying why, not altered.
+          if (problems.length > 0) {
+            rejected.push({ index, reason: problems.join("; ") });
+            return;
+          }
           // The request carried an ingest key or a session: an authenticated channel.
           e.arrival = { channel: "http", trusted: true };
           events.push(e);
+          indexOf.push(index);
         }
         for (const m of result.modsec ?? []) modsec.push(finishModSec(m, origin.site, now));
       });
@@ -107,16 +116,22 @@ export const httpIngestRoutes =
         o.metrics.received.inc({ source: "http" }, rejected.length);
         o.metrics.failed.inc({ source: "http", reason: "invalid_record" }, rejected.length);
       }
-      return { events, modsec, rejected, forbidden };
+      return { events, indexOf, modsec, rejected, forbidden };
     };
 
     const store = async (records: unknown[], req: FastifyRequest) => {
       const p = principalOf(req);
       const site = p.kind === "apikey" ? (p.site ?? "") : "";
       const sender = p.kind === "apikey" ? p.name : p.username;
-      const { events, modsec, rejected, forbidden } = convert(records, site, sender);
-      await o.ingest.storeEvents(events, modsec);
-      return { reply: { accepted: events.length, rejected } satisfies IngestReplyT, forbidden };
+      const { events, indexOf, modsec, rejected, forbidden } = convert(records, site, sender);
+      const { deadLettered } = await o.ingest.storeEvents(events, modsec);
+      // Refused by the store (and kept in the dead-letter file): not acknowledged as stored.
+      for (const d of deadLettered) {
+        rejected.push({ index: indexOf[d.index] ?? -1, reason: `not stored: ${d.reason}` });
+      }
+      if (deadLettered.length > 0) rejected.sort((a, b) => a.index - b.index);
+      const accepted = events.length - deadLettered.length;
+      return { reply: { accepted, rejected } satisfies IngestReplyT, forbidden };
     };
 
     const refuseWhenBehind = () => {

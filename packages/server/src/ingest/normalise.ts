@@ -1,5 +1,6 @@
 import { uuidv7 } from "uuidv7";
 import { type Event, type EventAction, type EventDraft, SEVERITIES, type Severity } from "./event.js";
+import { sanitiseEvent } from "./event-validate.js";
 
 /** Geo enrichment as the normaliser needs it (the geo module provides it). */
 export interface GeoLookup {
@@ -27,7 +28,9 @@ function str(v: unknown): string {
 
 /**
  * Turns a parser's draft into a complete Event: fills defaults, clamps numbers, checks vocabularies,
- * assigns the id, the site and the sender, and adds GeoIP data for the source address.
+ * assigns the id, the site and the sender, and adds GeoIP data for the source address. Every value is
+ * then brought into its column's type and range (event-validate.ts); what had to change is added to
+ * `parse_error`, so the row always stores.
  */
 export function finishEvent(
   draft: EventDraft,
@@ -35,10 +38,29 @@ export function finishEvent(
   geo: GeoLookup | null,
   receivedAt: number,
 ): Event {
+  return finishEventChecked(draft, origin, geo, receivedAt).event;
+}
+
+/** finishEvent, also returning the values validation had to change (HTTP ingest rejects such records). */
+export function finishEventChecked(
+  draft: EventDraft,
+  origin: Origin,
+  geo: GeoLookup | null,
+  receivedAt: number,
+): { event: Event; problems: string[] } {
+  const event = buildEvent(draft, origin, geo, receivedAt);
+  const problems = sanitiseEvent(event, receivedAt);
+  if (problems.length > 0) event.parse_error = [event.parse_error, ...problems].filter(Boolean).join("; ");
+  return { event, problems };
+}
+
+function buildEvent(draft: EventDraft, origin: Origin, geo: GeoLookup | null, receivedAt: number): Event {
   const severity: Severity = SEVERITY_SET.has(draft.severity ?? "") ? (draft.severity as Severity) : "info";
-  const action: EventAction = ACTIONS.has(draft.action ?? "") ? (draft.action as EventAction) : "";
+  const action: EventAction = ACTIONS.has(draft.action ?? "") ? ((draft.action ?? "") as EventAction) : "";
   const ts = draft.timestamp;
-  const timestamp = typeof ts === "number" && Number.isFinite(ts) && ts > 0 ? Math.trunc(ts) : receivedAt;
+  // Any time the parser read is kept here, however odd (before 1970, 1e300): sanitiseEvent then replaces
+  // one out of range by the receive time and says so. Absent or 0 = the line had no time.
+  const timestamp = typeof ts === "number" && ts !== 0 && !Number.isNaN(ts) ? Math.trunc(ts) : receivedAt;
   const src_ip = str(draft.src_ip);
   const g = src_ip && geo && !draft.geo_country ? geo.lookup(src_ip) : null;
   const status = Number(draft.http_status);

@@ -3,13 +3,14 @@ import { uuidv7 } from "uuidv7";
 import type { LiveHub } from "../live/live-hub.js";
 import { type Metrics, sourceOfRow } from "../ops/metrics.js";
 import type { Event, ModSecDraft, ModSecRow, ParseResult } from "./event.js";
+import { sanitiseModSec } from "./event-validate.js";
 import { eventRow, finishEvent, type GeoLookup } from "./normalise.js";
 import { parseLine } from "./parsers/registry.js";
 import { createSshdCorrelator } from "./parsers/sshd.js";
 import type { SourceRegistry } from "./sources/source-registry.js";
 import { parseSyslogHeader } from "./syslog/header.js";
 import type { LineSink, ReceivedLine } from "./syslog/types.js";
-import type { TableWriter } from "./table-writer.js";
+import type { TableWriter, WriteOutcome } from "./table-writer.js";
 
 /**
  * The ingest pipeline: a received line → syslog header → parser → normalised Event (+ ModSecurity rows)
@@ -34,15 +35,24 @@ export interface Ingest {
   ingestLines(lines: readonly ReceivedLine[]): void;
   /** Parses lines and resolves once their events are stored (RELP acknowledges after this). */
   storeLines(lines: readonly ReceivedLine[]): Promise<void>;
-  /** Queues finished events and resolves once they are stored (HTTP ingest acknowledges after this). */
-  storeEvents(events: Event[], modsec?: ModSecRow[]): Promise<void>;
+  /**
+   * Queues finished events and resolves once they are stored (HTTP ingest acknowledges after this), with
+   * the events the store refused (by index into `events`), which went to the dead-letter file instead.
+   */
+  storeEvents(events: Event[], modsec?: ModSecRow[]): Promise<WriteOutcome>;
   /** True while the writer is over its queue limit. */
   readonly pressured: boolean;
   whenReady(): Promise<void>;
 }
 
-export function finishModSec(d: ModSecDraft, site: string, fallbackTime: number): ModSecRow {
-  return {
+/** A ModSecurity draft → a row, every value in its column's range (`receivedAt` bounds the time). */
+export function finishModSec(
+  d: ModSecDraft,
+  site: string,
+  fallbackTime: number,
+  receivedAt = fallbackTime,
+): ModSecRow {
+  const row: ModSecRow = {
     id: uuidv7(),
     timestamp: typeof d.timestamp === "number" && d.timestamp > 0 ? d.timestamp : fallbackTime,
     site,
@@ -65,6 +75,8 @@ export function finishModSec(d: ModSecDraft, site: string, fallbackTime: number)
     tags: d.tags ?? [],
     raw_log: d.raw_log,
   };
+  sanitiseModSec(row, receivedAt);
+  return row;
 }
 
 export function modsecRow(r: ModSecRow): string {
@@ -112,8 +124,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     if (result.event?.source_type === "sshd") result = { ...result, event: correlateSshd(result.event, ctx) };
     const origin = { site: src.site, sender: line.peer };
     if (result.event) {
-      const e = finishEvent(result.event, origin, geo, line.receivedAt);
-      e.raw_log = line.raw;
+      // raw_log is the whole line as received, syslog header included.
+      const e = finishEvent({ ...result.event, raw_log: line.raw }, origin, geo, line.receivedAt);
       // Only the peer address counts: a header hostname or serial is whatever the sender wrote.
       e.arrival = { channel: line.transport, trusted: sources.isRegisteredIp(line.peer) };
       if (!e.hostname && header.meta.hostname) e.hostname = header.meta.hostname;
@@ -127,7 +139,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       out.push(e);
     }
     for (const m of result.modsec ?? []) {
-      const row = finishModSec(m, origin.site, result.event?.timestamp ?? line.receivedAt);
+      const row = finishModSec(m, origin.site, result.event?.timestamp ?? line.receivedAt, line.receivedAt);
       if (!result.event) row.raw_log = line.raw;
       modsecOut.push(row);
     }
@@ -188,6 +200,13 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   const sink: LineSink = {
     push(lines) {
+      const pressured = eventWriter.pressured || modsecWriter.pressured;
+      // UDP cannot be paused: past the queue's bound its lines are dropped, and counted, rather than
+      // queued without limit. TCP, TLS and RELP pause the socket instead (the answer below).
+      if (pressured && lines[0]?.transport === "udp") {
+        metrics.dropped.inc({ reason: "udp_queue_full" }, lines.length);
+        return false;
+      }
       ingestLines(lines);
       return !eventWriter.pressured && !modsecWriter.pressured;
     },
@@ -200,11 +219,13 @@ export function createIngest(deps: IngestDeps): Ingest {
     storeLines,
     async storeEvents(evs, modsec = []) {
       const bySource = countBySource(evs, metrics);
-      await Promise.all([
+      const [outcome] = await Promise.all([
         eventWriter.write(evs.map(eventRow), bySource),
         modsecWriter.write(modsec.map(modsecRow)),
       ]);
-      publish(evs);
+      const refused = new Set(outcome.deadLettered.map((d) => d.index));
+      publish(refused.size > 0 ? evs.filter((_, i) => !refused.has(i)) : evs);
+      return outcome;
     },
     get pressured() {
       return eventWriter.pressured || modsecWriter.pressured;

@@ -8,6 +8,7 @@ import type { EventStore } from "../storage/event-store.js";
 import { createEventStore } from "../storage/event-store-factory.js";
 import { createDeadLetter } from "./dead-letter.js";
 import { EVENT_COLUMNS, eventRow, finishEvent } from "./normalise.js";
+import { checkEventRow } from "./row-check.js";
 import { TableWriter } from "./table-writer.js";
 
 /** The ingest writer against the real embedded ClickHouse. */
@@ -90,6 +91,50 @@ describe("the ingest writer", () => {
       row: '["json","not-a-uuid",1,"w"]',
     });
     expect(stored.get("json")).toBe(40);
+    await w.close();
+  });
+
+  it("finds a bad row among many with its row check, without bisecting: two inserts, batch-mates stored", async () => {
+    let inserts = 0;
+    const counting: EventStore = Object.assign(Object.create(store) as EventStore, {
+      insertCompact: (table: string, columns: readonly string[], body: Buffer) => {
+        inserts++;
+        return store.insertCompact(table, columns, body);
+      },
+    });
+    const w = writer({ store: counting, batchSize: 10_000, checkRow: checkEventRow });
+    const rows = Array.from({ length: 5_000 }, (_, i) => row(`poison-${i}`));
+    // A value the normaliser would never let through (as a JSON line's `1e300` timestamp once did).
+    const bad = JSON.parse(row("poison-bad")) as unknown[];
+    bad[EVENT_COLUMNS.indexOf("timestamp")] = 1e300;
+    rows.splice(2_500, 0, JSON.stringify(bad));
+    const before = w.getStats().deadLettered;
+    const outcome = await w.write(rows);
+    expect(outcome.deadLettered).toEqual([
+      { index: 2_500, reason: expect.stringMatching(/^timestamp: 1e\+300 is not a time/) },
+    ]);
+    expect(await count("poison-")).toBe(5_000);
+    expect(inserts).toBe(2);
+    expect(w.getStats().deadLettered - before).toBe(1);
+    const dead = readFileSync(join(dir, "dead-letter", "events.ndjson"), "utf8")
+      .trim()
+      .split("\n");
+    expect(JSON.parse(dead.at(-1) as string)).toMatchObject({ reason: expect.stringMatching(/^timestamp:/) });
+    await w.close();
+  });
+
+  it("bounds its queue by bytes as well as by rows", async () => {
+    const w = writer({
+      batchSize: 100_000,
+      flushIntervalMs: 200,
+      maxQueued: 100_000,
+      maxQueuedBytes: 1 << 20,
+    });
+    w.writeNoAck(Array.from({ length: 20 }, (_, i) => row(`bytes-${i}-${"x".repeat(100_000)}`)));
+    expect(w.pressured).toBe(true);
+    await w.whenReady();
+    expect(w.pressured).toBe(false);
+    expect(await count("bytes-")).toBe(20);
     await w.close();
   });
 

@@ -7,7 +7,8 @@ import type { DeadLetter } from "./dead-letter.js";
  * and on close. Rows are turned into one Buffer per call as they arrive, so the queue lives outside the
  * JavaScript heap and a flush is one concatenation. One insert in flight at a time (the store works best with few, large
  * inserts). When the store falls behind, `pressured` turns true so callers can push back (TCP pause,
- * HTTP 429); rows the store refuses are isolated by bisection and sent to the dead-letter file.
+ * HTTP 429); rows the store refuses are found by `checkRow` in one pass (or, failing that, by bisection)
+ * and sent to the dead-letter file with their reason, while their batch-mates are stored.
  */
 export interface TableWriterOptions {
   store: EventStore;
@@ -18,6 +19,13 @@ export interface TableWriterOptions {
   flushIntervalMs: number;
   /** Above this many queued rows, the writer asks callers to slow down. */
   maxQueued: number;
+  /** Above this many queued bytes, too (rows can be large): bounds the queue's memory. Default 256 MiB. */
+  maxQueuedBytes?: number;
+  /**
+   * Why the store would refuse a row, or null (see row-check.ts). Run over a batch the store refused, so
+   * bad rows are found in one pass instead of by halving the batch until they are alone.
+   */
+  checkRow?: (row: string) => string | null;
   deadLetter: DeadLetter;
   log: Logger;
   /** Names the source of a row (for per-source metrics); counts are kept per call. */
@@ -28,12 +36,17 @@ export interface TableWriterOptions {
   onDeadLettered?: (rows: readonly string[]) => void;
 }
 
+/** What became of the rows of one write(): those sent to the dead-letter file, by index, with the reason. */
+export interface WriteOutcome {
+  deadLettered: { index: number; reason: string }[];
+}
+
 interface Chunk {
   body: Buffer;
   rows: number;
   bySource: ReadonlyMap<string, number>;
   enqueuedAt: number;
-  done?: { resolve: () => void; reject: (err: Error) => void };
+  done?: { resolve: (outcome: WriteOutcome) => void; reject: (err: Error) => void };
 }
 
 export interface TableWriterStats {
@@ -48,11 +61,16 @@ export interface TableWriterStats {
 }
 
 const RETRY_MAX_MS = 5_000;
+const DEFAULT_MAX_QUEUED_BYTES = 256 << 20;
 
 export class TableWriter {
   private chunks: Chunk[] = [];
   private queuedRows = 0;
   private inflightRows = 0;
+  private queuedBytes = 0;
+  private inflightBytes = 0;
+  /** Rows dead-lettered during the current flush → reason, so write() can say which of its rows. */
+  private lettered: Map<string, string> | null = null;
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readyWaiters: Array<() => void> = [];
@@ -66,8 +84,8 @@ export class TableWriter {
    * Queue rows; the promise settles when they are stored (use for acknowledged ingest). `bySource`:
    * the rows' per-source counts when the caller already has them (else `classify` reads every row).
    */
-  write(rows: string[], bySource?: ReadonlyMap<string, number>): Promise<void> {
-    if (rows.length === 0) return Promise.resolve();
+  write(rows: string[], bySource?: ReadonlyMap<string, number>): Promise<WriteOutcome> {
+    if (rows.length === 0) return Promise.resolve({ deadLettered: [] });
     return new Promise((resolve, reject) => {
       this.push({ ...this.pack(rows, bySource), done: { resolve, reject } });
     });
@@ -95,12 +113,27 @@ export class TableWriter {
   }
 
   get pressured(): boolean {
-    return this.queuedRows + this.inflightRows >= this.o.maxQueued;
+    return (
+      this.queuedRows + this.inflightRows >= this.o.maxQueued ||
+      this.queuedBytes + this.inflightBytes >= this.maxBytes
+    );
   }
 
-  /** Resolves once the queue has drained below half of maxQueued. */
+  private get maxBytes(): number {
+    return this.o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+  }
+
+  /** Below half of both limits: callers that paused may go on. */
+  private get drained(): boolean {
+    return (
+      this.queuedRows + this.inflightRows < this.o.maxQueued / 2 &&
+      this.queuedBytes + this.inflightBytes < this.maxBytes / 2
+    );
+  }
+
+  /** Resolves once the queue has drained below half of maxQueued (and of maxQueuedBytes). */
   whenReady(): Promise<void> {
-    if (this.queuedRows + this.inflightRows < this.o.maxQueued / 2) return Promise.resolve();
+    if (this.drained) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
@@ -136,6 +169,7 @@ export class TableWriter {
     }
     this.chunks.push(chunk);
     this.queuedRows += chunk.rows;
+    this.queuedBytes += chunk.body.length;
     if (this.queuedRows >= this.o.batchSize) this.kick();
     else if (!this.timer && !this.flushing) {
       this.timer = setTimeout(() => {
@@ -166,14 +200,19 @@ export class TableWriter {
   private takeBatch(): Chunk[] {
     const taken: Chunk[] = [];
     let n = 0;
+    let bytes = 0;
     while (this.chunks.length > 0 && (n === 0 || n + (this.chunks[0]?.rows ?? 0) <= this.o.batchSize * 2)) {
       const c = this.chunks.shift() as Chunk;
       taken.push(c);
       n += c.rows;
-      if (n >= this.o.batchSize) break;
+      bytes += c.body.length;
+      // A batch of a few large rows is large enough: do not build one buffer of a whole queue of them.
+      if (n >= this.o.batchSize || bytes >= 32 << 20) break;
     }
     this.queuedRows -= n;
     this.inflightRows += n;
+    this.queuedBytes -= bytes;
+    this.inflightBytes += bytes;
     return taken;
   }
 
@@ -185,16 +224,20 @@ export class TableWriter {
     for (const c of batch) for (const [k, v] of c.bySource) bySource.set(k, (bySource.get(k) ?? 0) + v);
     const started = Date.now();
     let failed: Error | null = null;
+    const lettered = new Map<string, string>();
+    this.lettered = lettered;
     try {
       await this.insertWithRetry(body, rows, bySource);
     } catch (err) {
       failed = err as Error;
     }
+    this.lettered = null;
     this.inflightRows -= rows;
+    this.inflightBytes -= body.length;
     this.stats.lastFlushMs = Date.now() - started;
     for (const c of batch) {
       if (failed) c.done?.reject(failed);
-      else c.done?.resolve();
+      else c.done?.resolve({ deadLettered: lettered.size > 0 ? letteredIn(c.body, lettered) : [] });
     }
     this.releaseWaiters();
   }
@@ -218,7 +261,7 @@ export class TableWriter {
       } catch (err) {
         this.stats.failedFlushes++;
         if (isDataError(err)) {
-          await this.bisect(splitRows(body), err as Error);
+          await this.isolate(splitRows(body), err as Error);
           return;
         }
         if (!this.storeDownSince) {
@@ -232,6 +275,33 @@ export class TableWriter {
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
+    }
+  }
+
+  /**
+   * A refused batch: rows `checkRow` names go to the dead-letter file with its reason and the rest are
+   * stored in one insert. Only when the check finds nothing (or the rest is refused too) is it bisected.
+   */
+  private async isolate(rows: string[], err: Error): Promise<void> {
+    const check = this.o.checkRow;
+    if (!check) return this.bisect(rows, err);
+    const good: string[] = [];
+    const bad = new Map<string, string[]>();
+    for (const r of rows) {
+      const why = check(r);
+      if (why === null) good.push(r);
+      else bad.set(why, [...(bad.get(why) ?? []), r]);
+    }
+    if (bad.size === 0) return this.bisect(rows, err);
+    for (const [why, list] of bad) this.deadLetter(list, why);
+    if (good.length === 0) return;
+    try {
+      await this.insert(Buffer.from(`${good.join("\n")}\n`));
+      this.stats.stored += good.length;
+      this.o.onStored?.(this.countRows(good));
+    } catch (e) {
+      if (isDataError(e)) await this.bisect(good, e as Error);
+      else throw e;
     }
   }
 
@@ -261,6 +331,7 @@ export class TableWriter {
   }
 
   private deadLetter(rows: string[], reason: string): void {
+    if (this.lettered) for (const r of rows) this.lettered.set(r, reason);
     this.o.deadLetter.write(this.o.table, rows, reason);
     this.o.onDeadLettered?.(rows);
     this.stats.deadLettered += rows.length;
@@ -269,7 +340,7 @@ export class TableWriter {
 
   private releaseWaiters(): void {
     if (this.readyWaiters.length === 0) return;
-    if (this.queuedRows + this.inflightRows >= this.o.maxQueued / 2) return;
+    if (!this.drained) return;
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
     for (const w of waiters) w();
@@ -281,6 +352,16 @@ function isDataError(err: unknown): boolean {
   const text = err instanceof Error ? err.message : String(err);
   // 6 CANNOT_PARSE_TEXT, 26/27 CANNOT_PARSE_*, 53 TYPE_MISMATCH, 117 INCORRECT_DATA, 41/38 date/number parse, 69 ARGUMENT_OUT_OF_BOUND
   return /Code: (6|26|27|38|41|53|69|72|117|131)\b|CANNOT_PARSE|INCORRECT_DATA|TYPE_MISMATCH/.test(text);
+}
+
+/** The rows of one chunk that were dead-lettered, by their index in the chunk. */
+function letteredIn(body: Buffer, lettered: ReadonlyMap<string, string>): WriteOutcome["deadLettered"] {
+  const out: WriteOutcome["deadLettered"] = [];
+  splitRows(body).forEach((row, index) => {
+    const reason = lettered.get(row);
+    if (reason !== undefined) out.push({ index, reason });
+  });
+  return out;
 }
 
 /** The rows of a serialised batch (JSON rows never hold a raw newline: it is escaped). */

@@ -24,6 +24,12 @@ export function createMetrics() {
     labelNames: ["source", "reason"] as const,
     registers: [registry],
   });
+  const dropped = new Counter({
+    name: "vigil_events_dropped_total",
+    help: "Lines dropped before parsing, by reason (udp_queue_full: a UDP datagram arrived while the write queue was full; UDP cannot be paused).",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   const modsecStored = new Counter({
     name: "vigil_modsec_rows_stored_total",
     help: "ModSecurity rule rows written to the event store.",
@@ -69,6 +75,7 @@ export function createMetrics() {
     received,
     stored,
     failed,
+    dropped,
     modsecStored,
     queued,
     lag,

@@ -34,7 +34,7 @@ export interface RelpListenerOptions {
 
 export const RELP_DEFAULTS = {
   host: "0.0.0.0",
-  maxDataBytes: 4 << 20,
+  maxDataBytes: 64 << 10,
   maxConnections: 10_000,
   idleTimeoutMs: 10 * 60_000,
   maxUnacked: 10_000,

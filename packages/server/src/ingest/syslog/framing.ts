@@ -18,7 +18,8 @@
  * copies when a frame spans chunks. Views are valid only during the callback.
  */
 
-export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** 64 KiB, as rsyslog's and syslog-ng's defaults are of this order: a bounded line, so bounded memory. */
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 
 export type FrameCallback = (frame: Buffer, truncated: boolean) => void;
 
@@ -248,7 +249,7 @@ export class FrameSplitter {
  * Largest cut ≤ `at` that does not split a UTF-8 sequence, so a frame cut at the limit does not end in a
  * broken character (it is flagged truncated, not invalid).
  */
-function utf8Boundary(buf: Buffer, at: number): number {
+export function utf8Boundary(buf: Buffer, at: number): number {
   let i = at;
   // Walk back over continuation bytes (10xxxxxx), at most 3.
   while (i > 0 && at - i < 3 && ((buf[i - 1] as number) & 0xc0) === 0x80) i--;

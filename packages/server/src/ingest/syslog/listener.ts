@@ -87,6 +87,7 @@ export async function createSyslogListeners(options: SyslogListenerOptions): Pro
       const udp = {
         host,
         recvBufferBytes: options.udpRecvBufferBytes ?? SYSLOG_DEFAULTS.udpRecvBufferBytes,
+        maxFrameBytes: stream.maxFrameBytes,
         allowedSenders: options.allowedSenders,
         sink: options.sink,
         counters,

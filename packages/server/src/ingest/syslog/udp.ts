@@ -7,13 +7,15 @@
 
 import dgram from "node:dgram";
 import { toLine } from "./decode.js";
-import { splitDatagram } from "./framing.js";
+import { DEFAULT_MAX_FRAME_BYTES, splitDatagram, utf8Boundary } from "./framing.js";
 import { type DebugLogger, isAllowed, type LineSink, type ListenerCounters, normalisePeer } from "./types.js";
 
 export interface UdpListenerOptions {
   host: string;
   port: number;
   recvBufferBytes: number;
+  /** Longer messages are cut at a character boundary and flagged truncated. Default 64 KiB. */
+  maxFrameBytes?: number;
   allowedSenders?: (ip: string) => boolean;
   sink: LineSink;
   counters: ListenerCounters;
@@ -40,7 +42,13 @@ export async function startUdpListener(o: UdpListenerOptions): Promise<UdpListen
     }
     if (frames.length === 0) return;
     const now = Date.now();
-    const lines = frames.map((f) => toLine(f, false, peer, "udp", now, counters));
+    const max = o.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    const lines = frames.map((f) => {
+      if (f.length <= max) return toLine(f, false, peer, "udp", now, counters);
+      const cut = utf8Boundary(f, max);
+      counters.discardedBytes += f.length - cut;
+      return toLine(f.subarray(0, cut), true, peer, "udp", now, counters);
+    });
     counters.received += lines.length;
     try {
       o.sink.push(lines); // UDP cannot be paused: the answer is the sink's business
