@@ -166,6 +166,28 @@ describe("syslog listeners over real sockets", () => {
 });
 
 describe("syslog listener options", () => {
+  it("cuts a UDP message longer than maxFrameBytes and flags it truncated, like TCP", async () => {
+    const sink = new CollectingSink();
+    const l = await createSyslogListeners({
+      sink,
+      host: "127.0.0.1",
+      port: 0,
+      tcp: false,
+      maxFrameBytes: 1024,
+    });
+    try {
+      await sendUdp(l.ports.udp as number, [`<13>${"é".repeat(1500)}`]);
+      await sink.until("the cut line", () => sink.lines.length === 1);
+      const [line] = sink.lines;
+      expect(line?.truncated).toBe(true);
+      expect(line?.invalidUtf8).toBe(false);
+      expect(Buffer.byteLength(line?.raw ?? "")).toBeLessThanOrEqual(1024);
+      expect(l.counters()[0]?.truncated).toBe(1);
+    } finally {
+      await l.close();
+    }
+  });
+
   it("refuses senders that are not allowed, counting them, on UDP and TCP", async () => {
     const sink = new CollectingSink();
     const l = await createSyslogListeners({ sink, host: "127.0.0.1", port: 0, allowedSenders: () => false });
