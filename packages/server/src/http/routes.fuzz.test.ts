@@ -36,7 +36,47 @@ function encodeAll(text: string): string {
 const rawBytes = fc
   .uint8Array({ maxLength: 12 })
   .map((a) => [...a].map((b) => `%${b.toString(16).padStart(2, "0")}`).join(""));
-const pathValue = fc.oneof(hostileString.map(encodeAll), rawBytes, fc.uuid(), fc.integer().map(String));
+/** Already-encoded values that broke routes before: a literal %, NUL, a cut UTF-8 sequence, a traversal. */
+const NASTY = [
+  "%25",
+  "%25zz",
+  "%00",
+  "%E0%A4%A",
+  "..%2F..%2Fetc%2Fpasswd",
+  "fe80::1%25eth0",
+  "x".repeat(150),
+];
+const pathValue = fc.oneof(
+  fc.constantFrom(...NASTY),
+  hostileString.map(encodeAll),
+  rawBytes,
+  fc.uuid(),
+  fc.integer().map(String),
+);
+
+let deep: unknown = 1;
+for (let i = 0; i < 200; i++) deep = { a: deep };
+const forgedCursor = Buffer.from(JSON.stringify([9e15, "0190a0a0-0000-7000-8000-000000000000"])).toString(
+  "base64url",
+);
+
+/** Cases every route gets, whatever the random draws: the findings of issue 8 and their neighbours. */
+function examples(hasBody: boolean): [string[], [string, string][], unknown][] {
+  const body = (b: unknown) => (hasBody ? b : undefined);
+  return [
+    [["%25", "%25zz", "%25"], [["q", "%25"]], body({})],
+    [
+      ["%00", "%E0%A4%A", "x"],
+      [
+        ["from", "0000-01-01"],
+        ["to", "9999-12-31"],
+      ],
+      body({ username: "a\u0000b", name: "x\u0000", url: "https://u:p@127.0.0.1/" }),
+    ],
+    [["x".repeat(150), "..%2F..%2Fetc%2Fpasswd", "-1"], [["cursor", forgedCursor]], body({ metadata: deep })],
+    [["fe80::1%25eth0", "0", "1"], [["ip", "fe80::1%25eth0"]], body([null, "\ud800"])],
+  ];
+}
 
 function pathOf(route: RouteRecord, values: string[]): string {
   let i = 0;
@@ -111,7 +151,7 @@ describe("every route with hostile input (fuzz)", () => {
               return true;
             },
           ),
-          fuzzParameters(10),
+          { ...fuzzParameters(6), examples: examples(hasBody) },
         )
         .catch(() => undefined);
     }
