@@ -43,10 +43,12 @@ export function timeInWindow(ms: number, receivedAt: number): boolean {
 // A UTF-16 surrogate without its pair: no UTF-8 encoding exists for it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Whether `v` can be encoded as UTF-8 (String.prototype.isWellFormed, which our lib target lacks). */
 export function isWellFormed(v: string): boolean {
-  return !LONE_SURROGATE.test(v);
+  // A plain class first: most text has no surrogate at all, and this is much cheaper than the lookarounds.
+  return !ANY_SURROGATE.test(v) || !LONE_SURROGATE.test(v);
 }
 
 function clip(v: string, max = 60): string {
@@ -154,6 +156,8 @@ export function sanitiseEvent(e: Event, receivedAt: number): string[] {
   };
   for (const k of TEXT_FIELDS) {
     const v = e[k];
+    // The common case, without allocating: short, no NUL, well-formed.
+    if (typeof v === "string" && v.length <= MAX_TEXT_CHARS && !v.includes("\0") && isWellFormed(v)) continue;
     const raw = typeof v === "string" ? v : v === undefined || v === null ? "" : String(v);
     const max = k === "message" ? MAX_LONG_TEXT_CHARS : MAX_TEXT_CHARS;
     const { text, fixes } = cleanText(raw, max);
@@ -168,6 +172,10 @@ export function sanitiseEvent(e: Event, receivedAt: number): string[] {
   }
   for (const k of ["modsec_rule_ids", "modsec_messages"] as const) {
     const list = Array.isArray(e[k]) ? e[k] : [];
+    if (list.length === 0) {
+      e[k] = list;
+      continue;
+    }
     if (list.length > MAX_ARRAY_ITEMS) note(k, ["length"]);
     e[k] = list.slice(0, MAX_ARRAY_ITEMS).map((item) => {
       const { text, fixes } = cleanText(typeof item === "string" ? item : String(item), MAX_TEXT_CHARS);
@@ -175,9 +183,9 @@ export function sanitiseEvent(e: Event, receivedAt: number): string[] {
       return text;
     });
   }
-  const meta: Record<string, string> = {};
   const entries = Object.entries(e.metadata ?? {});
   if (entries.length > MAX_METADATA_ENTRIES) note("metadata", ["length"]);
+  const meta: Record<string, string> = {};
   for (const [key, value] of entries.slice(0, MAX_METADATA_ENTRIES)) {
     const k = cleanText(key, 256);
     const v = cleanText(typeof value === "string" ? value : (JSON.stringify(value) ?? ""), MAX_TEXT_CHARS);
