@@ -104,12 +104,12 @@ describe("FrameSplitter: octet counting", () => {
 });
 
 describe("FrameSplitter: size limit", () => {
-  it("passes a 1 MB line whole with the default 4 MiB limit", () => {
+  it("passes a 1 MB line whole under a 4 MiB limit", () => {
     const line = `<13>${"x".repeat(1_000_000)}`;
     const chunks: Buffer[] = [];
     const buf = Buffer.from(`${line}\n<13>next\n`);
     for (let i = 0; i < buf.length; i += 65536) chunks.push(buf.subarray(i, i + 65536));
-    const { frames } = feed(chunks);
+    const { frames } = feed(chunks, { maxFrameBytes: 4 * 1024 * 1024 });
     expect(frames.map((f) => f.text.length)).toEqual([line.length, 8]);
     expect(frames[0]?.text).toBe(line);
     expect(frames[0]?.truncated).toBe(false);
