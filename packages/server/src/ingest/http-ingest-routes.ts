@@ -101,7 +101,7 @@ export const httpIngestRoutes =
           // A syslog line with a value out of range is stored fixed and flagged (there is no one to tell);
           // an HTTP sender gets an answer, so its record is refused by index, saying why, not altered.
           if (problems.length > 0) {
-            rejected.push({ index, reason: problems.join("; ") });
+            rejected.push({ index, reason: `not storable as sent: ${problems.join("; ")}` });
             return;
           }
           // The request carried an ingest key or a session: an authenticated channel.
