@@ -54,7 +54,7 @@ export function finishModSec(
 ): ModSecRow {
   const row: ModSecRow = {
     id: uuidv7(),
-    timestamp: typeof d.timestamp === "number" && d.timestamp > 0 ? d.timestamp : fallbackTime,
+    timestamp: Math.trunc(typeof d.timestamp === "number" && d.timestamp > 0 ? d.timestamp : fallbackTime),
     site,
     unique_id: d.unique_id ?? "",
     src_ip: d.src_ip ?? "",
