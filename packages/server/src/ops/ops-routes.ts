@@ -55,6 +55,9 @@ const StatusReply = Type.Object({
     kept_raw_total: Type.Integer({ description: "Stored events a parser could not read fully" }),
     rejected_total: Type.Integer({ description: "HTTP records refused as invalid (never stored)" }),
     dead_lettered: Type.Integer(),
+    dropped_total: Type.Integer({
+      description: "UDP lines dropped, before parsing, while the write queue was full (UDP cannot be paused)",
+    }),
   }),
   live_clients: Type.Integer(),
   memory_mb: Type.Object(
@@ -137,7 +140,11 @@ export const opsRoutes =
         const ev = o.writers.events.getStats();
         const rates = tracker.rates();
         // Read now, not from the 1 s sample, so the totals agree with /metrics at the same moment.
-        const [receivedTotal, failed] = await Promise.all([sum(o.metrics.received), o.metrics.failed.get()]);
+        const [receivedTotal, failed, dropped] = await Promise.all([
+          sum(o.metrics.received),
+          o.metrics.failed.get(),
+          sum(o.metrics.dropped),
+        ]);
         const failedBy = (reason: string) =>
           failed.values.filter((v) => v.labels.reason === reason).reduce((a, v) => a + v.value, 0);
         return {
@@ -168,6 +175,7 @@ export const opsRoutes =
             kept_raw_total: failedBy("parse_error"),
             rejected_total: failedBy("invalid_record"),
             dead_lettered: o.deadLettered(),
+            dropped_total: dropped,
           },
           live_clients: o.hub.size,
           memory_mb: memoryMb(),
