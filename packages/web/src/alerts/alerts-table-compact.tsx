@@ -1,11 +1,11 @@
 import { Group, Stack, Table, Text } from "@mantine/core";
-import { useNavigate } from "react-router";
 import { BannedBadge } from "../bans/banned-badge.js";
 import { useNow } from "../bans/use-now.js";
+import { EmptyTableRow } from "../components/empty-row.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatTime } from "../format.js";
-import { severityHex } from "../severity.js";
 import { formatAge } from "./alert-format.js";
+import { AlertRow } from "./alert-row.js";
 import { AlertStateBadge } from "./alert-state-badge.js";
 import type { Alert } from "./alert-types.js";
 
@@ -15,7 +15,6 @@ import type { Alert } from "./alert-types.js";
  * it, and the age closes the row; the rule, count and assignee are on the alert's own page.
  */
 export function CompactAlertsTable({ alerts, empty }: { alerts: Alert[]; empty: string }) {
-  const navigate = useNavigate();
   const now = useNow(10_000);
   return (
     <Table
@@ -34,23 +33,9 @@ export function CompactAlertsTable({ alerts, empty }: { alerts: Alert[]; empty: 
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {alerts.length === 0 && (
-          <Table.Tr data-testid="empty-state">
-            <Table.Td colSpan={3} ta="center" c="dimmed" py="xl">
-              {empty}
-            </Table.Td>
-          </Table.Tr>
-        )}
+        {alerts.length === 0 && <EmptyTableRow colSpan={3}>{empty}</EmptyTableRow>}
         {alerts.map((a) => (
-          <Table.Tr
-            key={a.id}
-            className="clickable-row"
-            onClick={() => navigate(`/alerts/${encodeURIComponent(a.id)}`)}
-            data-testid="alert-row"
-            data-alert-id={a.id}
-            data-state={a.state}
-            style={{ boxShadow: `inset 3px 0 0 ${severityHex(a.severity)}`, verticalAlign: "top" }}
-          >
+          <AlertRow key={a.id} alert={a} style={{ verticalAlign: "top" }}>
             <Table.Td>
               <Stack gap={4} align="flex-start">
                 <SeverityBadge severity={a.severity} />
@@ -87,7 +72,7 @@ export function CompactAlertsTable({ alerts, empty }: { alerts: Alert[]; empty: 
             <Table.Td className="num" title={formatTime(a.created_at)}>
               {formatAge(a.created_at, now)}
             </Table.Td>
-          </Table.Tr>
+          </AlertRow>
         ))}
       </Table.Tbody>
     </Table>

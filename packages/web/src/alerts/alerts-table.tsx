@@ -1,19 +1,18 @@
 import { ScrollArea, Table, Text, Tooltip } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
-import { useNavigate } from "react-router";
 import { BannedBadge } from "../bans/banned-badge.js";
 import { useNow } from "../bans/use-now.js";
+import { EmptyTableRow } from "../components/empty-row.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatCount, formatTime } from "../format.js";
-import { severityHex } from "../severity.js";
 import { formatAge } from "./alert-format.js";
+import { AlertRow } from "./alert-row.js";
 import { AlertStateBadge } from "./alert-state-badge.js";
 import type { Alert } from "./alert-types.js";
 import { CompactAlertsTable } from "./alerts-table-compact.js";
 
 /** The Alerts list; a row opens the alert's own page (/alerts/:id), the URL notifications link to. */
 export function AlertsTable({ alerts, empty }: { alerts: Alert[]; empty: string }) {
-  const navigate = useNavigate();
   const now = useNow(10_000);
   // Below Mantine's sm breakpoint (a phone): the three-column layout.
   const phone = useMediaQuery("(max-width: 47.99em)") === true;
@@ -46,23 +45,9 @@ export function AlertsTable({ alerts, empty }: { alerts: Alert[]; empty: string 
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {alerts.length === 0 && (
-            <Table.Tr data-testid="empty-state">
-              <Table.Td colSpan={9} ta="center" c="dimmed" py="xl">
-                {empty}
-              </Table.Td>
-            </Table.Tr>
-          )}
+          {alerts.length === 0 && <EmptyTableRow colSpan={9}>{empty}</EmptyTableRow>}
           {alerts.map((a) => (
-            <Table.Tr
-              key={a.id}
-              className="clickable-row"
-              onClick={() => navigate(`/alerts/${encodeURIComponent(a.id)}`)}
-              data-testid="alert-row"
-              data-alert-id={a.id}
-              data-state={a.state}
-              style={{ boxShadow: `inset 3px 0 0 ${severityHex(a.severity)}` }}
-            >
+            <AlertRow key={a.id} alert={a}>
               <Table.Td>
                 <SeverityBadge severity={a.severity} />
               </Table.Td>
@@ -107,7 +92,7 @@ export function AlertsTable({ alerts, empty }: { alerts: Alert[]; empty: string 
                   <span>{formatAge(a.created_at, now)}</span>
                 </Tooltip>
               </Table.Td>
-            </Table.Tr>
+            </AlertRow>
           ))}
         </Table.Tbody>
       </Table>

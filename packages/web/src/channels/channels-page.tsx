@@ -2,6 +2,7 @@ import { Badge, Button, Group, Modal, Stack, Table, Text, Title, Tooltip } from 
 import { useState } from "react";
 import { errorMessage } from "../api/problem.js";
 import { useAuth } from "../auth/auth-context.js";
+import { EmptyTableRow } from "../components/empty-row.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatCount, formatTime } from "../format.js";
@@ -92,11 +93,9 @@ export function ChannelsPage() {
           </Table.Thead>
           <Table.Tbody>
             {channels.data.length === 0 && (
-              <Table.Tr data-testid="empty-state">
-                <Table.Td colSpan={8} ta="center" c="dimmed" py="lg">
-                  No channels yet. Add one, then pick it in an alert rule.
-                </Table.Td>
-              </Table.Tr>
+              <EmptyTableRow colSpan={8}>
+                No channels yet. Add one, then pick it in an alert rule.
+              </EmptyTableRow>
             )}
             {channels.data.map((c) => (
               <Table.Tr

@@ -2,6 +2,7 @@ import { Badge, Button, Group, Stack, Switch, Table, Text, Title, Tooltip } from
 import { useState } from "react";
 import { useAuth } from "../../auth/auth-context.js";
 import { useChannels } from "../../channels/channel-queries.js";
+import { EmptyTableRow } from "../../components/empty-row.js";
 import { ErrorNote, Loading } from "../../components/query-state.js";
 import { SeverityBadge } from "../../components/severity-badge.js";
 import { formatCount, formatTime } from "../../format.js";
@@ -68,13 +69,7 @@ export function AlertRulesPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {rules.data.length === 0 && (
-              <Table.Tr data-testid="empty-state">
-                <Table.Td colSpan={9} ta="center" c="dimmed" py="lg">
-                  No alert rules yet.
-                </Table.Td>
-              </Table.Tr>
-            )}
+            {rules.data.length === 0 && <EmptyTableRow colSpan={9}>No alert rules yet.</EmptyTableRow>}
             {rules.data.map((r) => (
               <Table.Tr
                 key={r.id}
