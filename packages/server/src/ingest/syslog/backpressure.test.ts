@@ -61,8 +61,7 @@ describe("backpressure from the sink reaches TCP senders", () => {
       host: "127.0.0.1",
       port: 0,
       udp: false,
-      // Long enough that a loaded CI machine does not close the connection between release and the
-      // next write; the paused wait below is still several idle periods long.
+      // The paused wait below is three idle periods long.
       idleTimeoutMs: 1_000,
     });
     try {
@@ -74,10 +73,12 @@ describe("backpressure from the sink reaches TCP senders", () => {
       sink.full = true;
       await write(s, "<13>one\n");
       await sink.until("the first line", () => sink.lines.length === 1);
+      // The next line waits in the kernel while paused, so the release has data to read at once: no
+      // idle gap between release and write for a slow machine to turn into a close.
+      await write(s, "<13>two\n");
       await sleep(3_000);
       expect(closed).toBe(false);
       sink.release();
-      await write(s, "<13>two\n");
       await sink.until("the second line", () => sink.lines.length === 2);
       // Once flowing again, real idleness still closes it.
       await sink.until("the idle close", () => closed, 5_000);
