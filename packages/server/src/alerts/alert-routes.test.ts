@@ -128,6 +128,9 @@ describe("alerts API", () => {
     expect((await call("GET", "/api/v1/alerts?from=yesterday", "audit")).json().errors[0].field).toBe(
       "querystring/from",
     );
+    const yearZero = (await call("GET", "/api/v1/alerts?from=0000-01-01T00:00:00Z", "audit")).json();
+    expect(yearZero.errors[0]).toMatchObject({ field: "querystring/from" });
+    expect(yearZero.errors[0].message).toContain("outside 1900-01-01");
   });
 
   it("pages with next_cursor", async () => {

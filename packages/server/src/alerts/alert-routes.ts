@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { READ_EVENTS, scopeSiteOf } from "../events/route-support.js";
 import type { HttpFeature } from "../http/app.js";
 import { HttpProblem, problemResponses } from "../http/problem.js";
+import { inStoreRange } from "../query/time-range.js";
 import { actorOf, fieldError } from "../response/response-schemas.js";
 import type { EventStore } from "../storage/event-store.js";
 import type { StateDatabase } from "../storage/state-schema.js";
@@ -50,6 +51,13 @@ function time(raw: string | undefined, field: string): Date | undefined {
   if (raw === undefined || raw === "") return undefined;
   const ms = Date.parse(raw);
   if (Number.isNaN(ms)) throw fieldError("querystring", field, `"${raw}" is not an ISO 8601 time`);
+  // The same bounds as event times, named, rather than PostgreSQL's own message for year 0.
+  if (!inStoreRange(ms))
+    throw fieldError(
+      "querystring",
+      field,
+      `"${raw}" is outside 1900-01-01T00:00:00Z to 2299-12-31T23:59:59.999Z`,
+    );
   return new Date(ms);
 }
 

@@ -136,5 +136,7 @@ export interface SystemStatus {
     kept_raw_total: number;
     rejected_total: number;
     dead_lettered: number;
+    /** UDP lines dropped before parsing while the write queue was full (not counted as received). */
+    dropped_total: number;
   };
 }

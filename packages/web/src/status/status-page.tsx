@@ -75,6 +75,11 @@ function IngestTotals({ ingest }: { ingest: SystemStatus["ingest"] }) {
         <Text size="sm" c={ingest.rejected_total > 0 ? "orange.5" : undefined}>
           <b className="num">{formatCount(ingest.rejected_total)}</b> rejected
         </Text>
+        {ingest.dropped_total > 0 && (
+          <Text size="sm" c="red.5" data-testid="udp-dropped">
+            <b className="num">{formatCount(ingest.dropped_total)}</b> UDP lines dropped (queue full)
+          </Text>
+        )}
         {gap > 0 && (
           <Text size="sm" c="dimmed">
             + {formatCount(gap)} ModSecurity rule-only lines (stored as rule rows)
