@@ -1,5 +1,5 @@
-import net from "node:net";
-import tls from "node:tls";
+import type net from "node:net";
+import { listenStream } from "../syslog/stream-server.js";
 import {
   type DebugLogger,
   isAllowed,
@@ -98,41 +98,17 @@ export async function startRelpListener(o: RelpListenerOptions): Promise<RelpLis
     });
   };
 
-  let server: net.Server;
-  if (o.tls) {
-    const tlsServer = tls.createServer({ cert: o.tls.cert, key: o.tls.key });
-    tlsServer.on("secureConnection", onSocket);
-    tlsServer.on("tlsClientError", (err: Error, socket: tls.TLSSocket) => {
-      counters.errors++;
-      log.debug({ err, peer: normalisePeer(socket.remoteAddress) }, "RELP TLS handshake failed");
-    });
-    server = tlsServer;
-  } else {
-    server = net.createServer(onSocket);
-  }
-  server.maxConnections = o.maxConnections ?? RELP_DEFAULTS.maxConnections;
-  server.on("drop", () => {
-    counters.errors++;
+  const server = await listenStream({
+    tls: o.tls,
+    host: o.host ?? RELP_DEFAULTS.host,
+    port: o.port,
+    maxConnections: o.maxConnections ?? RELP_DEFAULTS.maxConnections,
+    onSocket,
+    counters,
+    log,
+    label: "RELP",
   });
-  server.on("error", (err: Error) => {
-    counters.errors++;
-    log.debug({ err }, "RELP listener error");
-  });
-
-  const port = await new Promise<number>((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.once("error", onError);
-    server.listen({ host: o.host ?? RELP_DEFAULTS.host, port: o.port }, () => {
-      server.off("error", onError);
-      const addr = server.address();
-      resolve(typeof addr === "object" && addr !== null ? addr.port : o.port);
-    });
-  });
-  counters.port = port;
-  counters.up = true;
-  server.on("close", () => {
-    counters.up = false;
-  });
+  const port = counters.port;
 
   let closing: Promise<void> | null = null;
   return {

@@ -3,11 +3,11 @@
  * `data` chunk pushed to the sink as one batch, backpressure through the shared FlowControl.
  */
 
-import net from "node:net";
-import tls from "node:tls";
+import type net from "node:net";
 import { toLine } from "./decode.js";
 import type { FlowControl } from "./flow.js";
 import { FrameSplitter } from "./framing.js";
+import { listenStream } from "./stream-server.js";
 import {
   type DebugLogger,
   isAllowed,
@@ -101,46 +101,20 @@ export async function startStreamListener(o: StreamListenerOptions): Promise<Str
     });
   };
 
-  let server: net.Server;
-  if (transport === "tls") {
-    if (!o.tls) throw new Error("TLS syslog listener needs a certificate and a key");
-    const tlsServer = tls.createServer({ cert: o.tls.cert, key: o.tls.key });
-    tlsServer.on("secureConnection", onSocket);
-    tlsServer.on("tlsClientError", (err: Error, socket: tls.TLSSocket) => {
-      counters.errors++;
-      log.debug({ err, peer: normalisePeer(socket.remoteAddress) }, "syslog TLS handshake failed");
-    });
-    server = tlsServer;
-  } else {
-    server = net.createServer(onSocket);
-  }
-  server.maxConnections = o.maxConnections;
-  server.on("drop", (data?: { remoteAddress?: string }) => {
-    counters.errors++;
-    log.debug({ peer: normalisePeer(data?.remoteAddress), transport }, "syslog connection over the limit");
-  });
-  server.on("error", (err: Error) => {
-    counters.errors++;
-    log.debug({ err, transport }, "syslog listener error");
-  });
-
-  const port = await new Promise<number>((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.once("error", onError);
-    server.listen({ host: o.host, port: o.port }, () => {
-      server.off("error", onError);
-      const addr = server.address();
-      resolve(typeof addr === "object" && addr !== null ? addr.port : o.port);
-    });
-  });
-  counters.port = port;
-  counters.up = true;
-  server.on("close", () => {
-    counters.up = false;
+  if (transport === "tls" && !o.tls) throw new Error("TLS syslog listener needs a certificate and a key");
+  const server = await listenStream({
+    tls: transport === "tls" ? o.tls : undefined,
+    host: o.host,
+    port: o.port,
+    maxConnections: o.maxConnections,
+    onSocket,
+    counters,
+    log,
+    label: "syslog",
   });
 
   return {
-    port,
+    port: counters.port,
     close: async () => {
       // Wait for each socket's own close handler too: it delivers the connection's last partial line.
       const closed = [...sockets].map((s) => new Promise<void>((r) => s.once("close", () => r())));
