@@ -15,7 +15,7 @@ import {
   watchProblems,
 } from "./support/browser.js";
 import { shoot as shootPage, submitLogin, tid } from "./support/console-page.js";
-import { sendTcp, sophosTime } from "./support/syslog.js";
+import { sendTcp, sophosRdpDrop } from "./support/syslog.js";
 import { waitUntil } from "./support/wait.js";
 
 /**
@@ -35,9 +35,7 @@ if (!hasChromium) {
   );
 }
 
-function drop(i: number): string {
-  return `<30>device_name="SFW" timestamp="${sophosTime(Date.now())}" device_serial_id="X21000E2E" log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" log_subtype="Denied" log_version=1 severity="Information" fw_rule_id=5 src_ip=${ATTACKER} dst_ip=10.0.0.1 src_port=${42000 + i} dst_port=3389 protocol="TCP"`;
-}
+const drop = (i: number): string => sophosRdpDrop(ATTACKER, 42000 + i);
 
 /** Whether the page itself scrolls sideways (a table scrolling inside its own box does not count). */
 const pageOverflow = (page: Page): Promise<number> =>

@@ -90,3 +90,8 @@ export function sshdFailure(marker: string, at: number, src_ip = "203.0.113.9"):
     line: `<38>${bsdTime(at)} bastion sshd[811]: Failed password for ${marker} from ${src_ip} port 40022 ssh2`,
   };
 }
+
+/** A Sophos XGS firewall drop of an RDP attempt (dst port 3389) from `srcIp`, stamped now. */
+export function sophosRdpDrop(srcIp: string, srcPort: number): string {
+  return `<30>device_name="SFW" timestamp="${sophosTime(Date.now())}" device_serial_id="X21000E2E" log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" log_subtype="Denied" log_version=1 severity="Information" fw_rule_id=5 src_ip=${srcIp} dst_ip=10.0.0.1 src_port=${srcPort} dst_port=3389 protocol="TCP"`;
+}
