@@ -20,8 +20,17 @@ export interface AuditFilter {
   beforeId?: string;
   actor?: string;
   action?: string;
+  /** Substring of the target. */
+  target?: string;
+  /** At or after. */
+  from?: Date;
+  /** Before. */
+  to?: Date;
   limit: number;
 }
+
+/** A LIKE pattern matching `text` anywhere, its own %, _ and backslash taken literally. */
+const containing = (text: string): string => `%${text.replace(/[%_\\]/g, "\\$&")}%`;
 
 export function createAuditRepo(db: Kysely<StateDatabase>) {
   return {
@@ -36,8 +45,10 @@ export function createAuditRepo(db: Kysely<StateDatabase>) {
       let query = db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(filter.limit);
       if (filter.beforeId) query = query.where("id", "<", filter.beforeId);
       if (filter.actor) query = query.where("actor", "=", filter.actor);
-      if (filter.action)
-        query = query.where("action", "like", `%${filter.action.replace(/[%_\\]/g, "\\$&")}%`);
+      if (filter.action) query = query.where("action", "like", containing(filter.action));
+      if (filter.target) query = query.where("target", "like", containing(filter.target));
+      if (filter.from) query = query.where("at", ">=", filter.from);
+      if (filter.to) query = query.where("at", "<", filter.to);
       return query.execute();
     },
   };

@@ -1,5 +1,6 @@
 import { uuidv7 } from "uuidv7";
 import { HttpProblem } from "../http/problem.js";
+import { inStoreRange } from "../query/time-range.js";
 import type { AuditRepo } from "./audit-repo.js";
 import type { ActorKind } from "./auth-tables.js";
 import { redactSecrets } from "./redact.js";
@@ -56,6 +57,15 @@ function decodeCursor(cursor: string): string {
   return id;
 }
 
+/** A `from`/`to` bound as a Date, refused by name outside the times the store compares (year 0, 9999). */
+function bound(raw: string | undefined, field: "from" | "to"): Date | undefined {
+  if (!raw) return undefined;
+  const ms = Date.parse(raw);
+  if (!inStoreRange(ms))
+    throw new HttpProblem(400, `querystring/${field} must be between 1900-01-01 and 2299-12-31, not ${raw}`);
+  return new Date(ms);
+}
+
 export function createAuditService(deps: { audit: AuditRepo }) {
   const { audit } = deps;
   return {
@@ -79,13 +89,21 @@ export function createAuditService(deps: { audit: AuditRepo }) {
       cursor?: string | undefined;
       actor?: string | undefined;
       action?: string | undefined;
+      target?: string | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
     }): Promise<{ items: AuditItem[]; next_cursor: string | null }> {
       const limit = query.limit ?? 100;
+      const from = bound(query.from, "from");
+      const to = bound(query.to, "to");
       const rows = await audit.list({
         limit: limit + 1,
         ...(query.cursor ? { beforeId: decodeCursor(query.cursor) } : {}),
         ...(query.actor ? { actor: query.actor } : {}),
         ...(query.action ? { action: query.action } : {}),
+        ...(query.target ? { target: query.target } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];

@@ -113,6 +113,9 @@ export const AuditQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 100 })),
   actor: Type.Optional(Type.String({ maxLength: 100 })),
   action: Type.Optional(Type.String({ maxLength: 200, description: "Substring of 'METHOD /path'" })),
+  target: Type.Optional(Type.String({ maxLength: 200, description: "Substring of the target (id or name)" })),
+  from: Type.Optional(Type.String({ format: "date-time", description: "Entries at or after" })),
+  to: Type.Optional(Type.String({ format: "date-time", description: "Entries before" })),
 });
 export const AuditList = Type.Object({
   items: Type.Array(
