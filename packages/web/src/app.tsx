@@ -2,6 +2,7 @@ import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
+import { settingsRoutes } from "./admin/settings-routes.js";
 import { AlertDetailPage } from "./alerts/alert-detail-page.js";
 import { AlertsPage } from "./alerts/alerts-page.js";
 import { AlertRulesPage } from "./alerts/rules/rules-page.js";
@@ -73,6 +74,7 @@ export function App() {
                 <Route path="feeds" element={<FeedsPage />} />
                 <Route path="sources" element={<SourcesPage />} />
                 <Route path="status" element={<StatusPage />} />
+                {settingsRoutes()}
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>
             </Routes>

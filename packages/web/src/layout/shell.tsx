@@ -22,6 +22,7 @@ const NAV = [
   { to: "/feeds", label: "Blocklist feeds", testId: "nav-feeds", exact: false },
   { to: "/sources", label: "Sources", testId: "nav-sources", exact: false },
   { to: "/status", label: "Status", testId: "nav-status", exact: false },
+  { to: "/settings", label: "Settings", testId: "nav-settings", exact: false, adminOnly: true },
 ] as const;
 
 const STATUS_LOOK: Record<LiveStatus, { color: string; label: string; hint: string }> = {
@@ -78,7 +79,7 @@ function CurrentUser({
  * fits 390 px.
  */
 export function Shell() {
-  const { logout } = useAuth();
+  const { logout, user } = useAuth();
   const location = useLocation();
   const [navOpen, nav] = useDisclosure(false);
   return (
@@ -115,7 +116,7 @@ export function Shell() {
       <AppShell.Navbar p="xs" bg="dark.8" data-testid="nav">
         <Stack gap={2}>
           <CurrentUser testId="nav-current-user" hiddenFrom="sm" p="xs" />
-          {NAV.map((item) => {
+          {NAV.filter((item) => !("adminOnly" in item) || user?.role === "admin").map((item) => {
             const active = item.exact ? location.pathname === item.to : location.pathname.startsWith(item.to);
             return (
               <NavLink

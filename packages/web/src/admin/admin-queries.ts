@@ -1,0 +1,54 @@
+/** TanStack Query hooks of the settings pages: one list hook, one mutation that refreshes what it changed. */
+import { type QueryKey, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useApi } from "../auth/auth-context.js";
+import type { AdminSite, AdminUser, ApiKey, Client } from "./admin-types.js";
+
+/**
+ * Query keys. Sites sit under ["sites"] so a change made on the Sources page (which lists sites too)
+ * refreshes this list as well, and the reverse.
+ */
+export const ADMIN_KEYS = {
+  users: ["users"],
+  apiKeys: ["api-keys"],
+  clients: ["clients"],
+  sites: ["sites", "admin"],
+  audit: ["audit"],
+} as const satisfies Record<string, QueryKey>;
+
+function useList<T>(key: QueryKey, path: string, enabled = true) {
+  const api = useApi();
+  return useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => api.get<{ items: T[] }>(path, undefined, signal),
+    select: (data) => data.items,
+    enabled,
+  });
+}
+
+export const useUsers = () => useList<AdminUser>(ADMIN_KEYS.users, "/api/v1/users");
+export const useApiKeys = () => useList<ApiKey>(ADMIN_KEYS.apiKeys, "/api/v1/api-keys");
+/** Staff admins only: a client's own admin gets 403, so the page does not ask. */
+export const useClients = (enabled = true) => useList<Client>(ADMIN_KEYS.clients, "/api/v1/clients", enabled);
+export const useAdminSites = () => useList<AdminSite>(ADMIN_KEYS.sites, "/api/v1/sites");
+
+/**
+ * A change (create, edit, delete) that refreshes the lists it touches once the server said yes. Users
+ * and sites carry counts of each other (a client's users and sites), hence several keys.
+ */
+export function useAdminMutation<V, R = unknown>(
+  mutationFn: (variables: V) => Promise<R>,
+  refresh: readonly QueryKey[],
+  onDone?: (result: R) => void,
+) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: async (result) => {
+      await Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+      onDone?.(result);
+    },
+  });
+}
+
+/** `/api/v1/users/<id>` with the id encoded: names and ids from the server go into paths. */
+export const apiPath = (base: string, id: string): string => `${base}/${encodeURIComponent(id)}`;

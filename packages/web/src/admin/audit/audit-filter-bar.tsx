@@ -1,0 +1,91 @@
+import { Autocomplete, Button, Group, TextInput } from "@mantine/core";
+import { type FormEvent, useEffect, useState } from "react";
+import { type AuditFilters, hasAuditFilters, NO_AUDIT_FILTERS } from "./audit-filters.js";
+
+/** Actions worth a shortcut; the field takes any part of "METHOD /api/v1/…". */
+const ACTIONS = [
+  "/api/v1/users",
+  "POST /api/v1/users",
+  "PUT /api/v1/users/:id",
+  "DELETE /api/v1/users/:id",
+  "/api/v1/api-keys",
+  "POST /api/v1/api-keys",
+  "DELETE /api/v1/api-keys/:id",
+  "/api/v1/clients",
+  "/api/v1/sites",
+  "POST /api/v1/auth/login",
+];
+
+/** The filters as typed; applied (to the URL) on Enter or Apply. */
+export function AuditFilterBar({
+  value,
+  onApply,
+}: {
+  value: AuditFilters;
+  onApply: (f: AuditFilters) => void;
+}) {
+  const [draft, setDraft] = useState(value);
+  // Back/forward changes the URL: the fields follow.
+  useEffect(() => setDraft(value), [value]);
+  const set = (key: keyof AuditFilters) => (v: string) => setDraft((d) => ({ ...d, [key]: v }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onApply(draft);
+  };
+  return (
+    <form onSubmit={submit} data-testid="audit-filters">
+      <Group gap="xs" align="flex-end">
+        <TextInput
+          size="xs"
+          label="User"
+          placeholder="username or key name"
+          value={draft.user}
+          onChange={(e) => set("user")(e.currentTarget.value)}
+          data-testid="audit-filter-user"
+        />
+        <Autocomplete
+          size="xs"
+          label="Action"
+          placeholder="e.g. POST /api/v1/users"
+          data={ACTIONS}
+          value={draft.action}
+          onChange={set("action")}
+          w={230}
+          data-testid="audit-filter-action"
+        />
+        <TextInput
+          size="xs"
+          label="Target"
+          placeholder="name or id"
+          value={draft.target}
+          onChange={(e) => set("target")(e.currentTarget.value)}
+          data-testid="audit-filter-target"
+        />
+        <TextInput
+          size="xs"
+          type="datetime-local"
+          label="From"
+          value={draft.from}
+          onChange={(e) => set("from")(e.currentTarget.value)}
+          data-testid="audit-filter-from"
+        />
+        <TextInput
+          size="xs"
+          type="datetime-local"
+          label="To"
+          value={draft.to}
+          onChange={(e) => set("to")(e.currentTarget.value)}
+          data-testid="audit-filter-to"
+        />
+        <Button size="xs" type="submit" data-testid="audit-filter-apply">
+          Apply
+        </Button>
+        {hasAuditFilters(value) && (
+          <Button size="xs" variant="default" onClick={() => onApply(NO_AUDIT_FILTERS)}>
+            Clear
+          </Button>
+        )}
+      </Group>
+    </form>
+  );
+}

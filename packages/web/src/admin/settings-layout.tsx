@@ -1,0 +1,85 @@
+import { Box, Group, NavLink, Stack, Tabs, Text, Title } from "@mantine/core";
+import type { ReactNode } from "react";
+import { Outlet, NavLink as RouterLink, useLocation, useNavigate } from "react-router";
+import { useAuth } from "../auth/auth-context.js";
+import { Empty } from "../components/query-state.js";
+import { usePageTitle } from "../layout/use-page-title.js";
+
+export const SETTINGS_SECTIONS = [
+  { path: "users", label: "Users" },
+  { path: "api-keys", label: "API keys" },
+  { path: "audit", label: "Audit log" },
+  { path: "clients", label: "Clients and sites" },
+] as const;
+
+/**
+ * The frame of the admin pages: a sub-navigation on the left, or tabs across the top below Mantine's
+ * `sm` breakpoint (a 390 px phone has no room beside the page). The page beside it may not grow wider
+ * than what is left (`minWidth: 0`), so its tables scroll inside their own box.
+ */
+export function SettingsLayout() {
+  const { user } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const current = SETTINGS_SECTIONS.find((s) => location.pathname.startsWith(`/settings/${s.path}`));
+  if (user?.role !== "admin") {
+    return <Empty>Settings are for administrators.</Empty>;
+  }
+  return (
+    <Stack gap="sm">
+      <Tabs
+        hiddenFrom="sm"
+        value={current?.path ?? null}
+        onChange={(value) => value && navigate(`/settings/${value}`)}
+        data-testid="settings-tabs"
+      >
+        <Tabs.List style={{ flexWrap: "nowrap", overflowX: "auto" }}>
+          {SETTINGS_SECTIONS.map((s) => (
+            <Tabs.Tab key={s.path} value={s.path} style={{ whiteSpace: "nowrap" }}>
+              {s.label}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+      </Tabs>
+      <Group align="flex-start" gap="md" wrap="nowrap">
+        <Stack gap={2} w={170} visibleFrom="sm" data-testid="settings-nav" style={{ flexShrink: 0 }}>
+          {SETTINGS_SECTIONS.map((s) => (
+            <NavLink
+              key={s.path}
+              component={RouterLink}
+              to={`/settings/${s.path}`}
+              label={s.label}
+              active={current?.path === s.path}
+              data-testid={`settings-nav-${s.path}`}
+            />
+          ))}
+        </Stack>
+        <Box style={{ flex: 1, minWidth: 0 }}>
+          <Outlet />
+        </Box>
+      </Group>
+    </Stack>
+  );
+}
+
+/** The header every settings page shares: its title (also the tab's), a line on what it is for, its action. */
+export function SettingsPage(p: {
+  title: string;
+  description: ReactNode;
+  action?: ReactNode;
+  children: ReactNode;
+}) {
+  usePageTitle(p.title);
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between" wrap="nowrap" gap="xs">
+        <Title order={3}>{p.title}</Title>
+        {p.action}
+      </Group>
+      <Text size="sm" c="dimmed">
+        {p.description}
+      </Text>
+      {p.children}
+    </Stack>
+  );
+}

@@ -1,0 +1,45 @@
+import { Table } from "@mantine/core";
+import type { ReactNode } from "react";
+import { EmptyTableRow } from "./empty-row.js";
+import { ErrorNote, Loading } from "./query-state.js";
+
+/** What the table needs of a TanStack query: enough for `useQuery` and `useInfiniteQuery` results. */
+export interface TableQuery<T> {
+  isPending: boolean;
+  error: unknown;
+  data: T[] | undefined;
+  refetch: () => unknown;
+}
+
+/**
+ * The one table of a list page: loading, the server's error with a retry, a dimmed row when there is
+ * nothing, and a horizontal scroll inside its own box below `minWidth`, so a phone scrolls the table
+ * and not the page. `head` is the header cells; `children` renders the rows of the loaded items.
+ */
+export function QueryTable<T>(p: {
+  query: TableQuery<T>;
+  head: ReactNode;
+  columns: number;
+  empty: ReactNode;
+  testId: string;
+  minWidth?: number;
+  children: (items: T[]) => ReactNode;
+}) {
+  const { query } = p;
+  if (query.isPending) return <Loading />;
+  if (query.error || !query.data)
+    return <ErrorNote error={query.error} onRetry={() => void query.refetch()} />;
+  return (
+    <Table.ScrollContainer minWidth={p.minWidth ?? 720} type="native">
+      <Table striped highlightOnHover fz="xs" verticalSpacing={4} data-testid={p.testId}>
+        <Table.Thead>
+          <Table.Tr>{p.head}</Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {query.data.length === 0 ? <EmptyTableRow colSpan={p.columns}>{p.empty}</EmptyTableRow> : null}
+          {p.children(query.data)}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
