@@ -11,7 +11,6 @@ import { consoleRoutes, findConsoleDir } from "../console/console-routes.js";
 import { createDetection } from "../detection/detection-service.js";
 import { countryCentroid } from "../events/country-centroids.js";
 import { eventRoutes } from "../events/event-routes.js";
-import { sitesRoutes } from "../events/sites-routes.js";
 import { createGeoIp } from "../geo/geoip.js";
 import { buildHttpApp, type VigilApp } from "../http/app.js";
 import { createDeadLetter } from "../ingest/dead-letter.js";
@@ -38,6 +37,7 @@ import { createResponse } from "../response/response-feature.js";
 import type { EventStore } from "../storage/event-store.js";
 import { createEventStore } from "../storage/event-store-factory.js";
 import { createStateStore, type StateStore } from "../storage/state-store.js";
+import { createTenancy } from "../tenancy/tenancy-feature.js";
 import { loadSecretKey } from "./secret-key.js";
 
 /**
@@ -57,6 +57,11 @@ export interface RunningVigil {
   /** Set on the very first start when no admin password was configured: print it once. */
   generatedAdminPassword: string | null;
   close(): Promise<void>;
+}
+
+/** A PEM setting holds the PEM itself or names its file (as for syslog TLS). */
+function pemOf(value: string): string {
+  return value.includes("-----BEGIN") ? value : readFileSync(value, "utf8");
 }
 
 export function vigilVersion(): string {
@@ -171,6 +176,16 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       log: log.child({ component: "alerts" }),
     });
     closers.push(() => alerts.close());
+
+    // Clients and sites: every request is scoped to the caller's sites through this directory.
+    const tenancy = await createTenancy({
+      db: state.db,
+      eventStore,
+      silentAfterMs: config.siteSilentMinutes * 60_000,
+      raise: alerts.raise,
+      log: log.child({ component: "tenancy" }),
+    });
+    closers.push(() => tenancy.close());
 
     // Detect and ban: feeds (reputation) → ban policy and service → enforcement; detection feeds on ingest.
     const countryOf = (ip: string) => geo.lookup(ip)?.country ?? "";
@@ -298,10 +313,21 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       version,
       logger: log.child({ component: "http" }),
       bodyLimit: 32 << 20,
+      sites: tenancy.directory,
+      trustProxy: config.http.trustProxy,
+      https:
+        config.http.tlsCert && config.http.tlsKey
+          ? { cert: pemOf(config.http.tlsCert), key: pemOf(config.http.tlsKey) }
+          : undefined,
+      // Seals MFA secrets at rest, like target and channel credentials.
+      auth: {
+        secretKey,
+        oidc: config.oidc ? { config: config.oidc, publicUrl: config.http.publicUrl } : undefined,
+      },
       features: [
         httpMetricsPlugin(metrics),
         eventRoutes({ eventStore, db: state.db }),
-        sitesRoutes({ eventStore }),
+        tenancy.routes,
         sourceRoutes(sources),
         httpIngestRoutes({ ingest, geo, metrics }),
         wsRoutes(hub),

@@ -71,4 +71,59 @@ describe("configuration", () => {
     writeFileSync(file, "retention:\n  events_days: -1\n");
     expect(() => loadConfig({ VIGIL_CONFIG: file })).toThrow(/vigil\.yaml: retention\.events_days/);
   });
+
+  it("HTTPS: certificate and key together, files that exist; the default public URL says https", () => {
+    const plain = loadConfig({ ...noFile });
+    expect(plain.http).toMatchObject({ tlsCert: null, tlsKey: null, trustProxy: false });
+    expect(plain.http.publicUrl).toBe("http://localhost:8080");
+    const pem = "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----";
+    const tls = loadConfig({ ...noFile, VIGIL_HTTP_TLS_CERT: pem, VIGIL_HTTP_TLS_KEY: pem });
+    expect(tls.http.publicUrl).toBe("https://localhost:8080");
+    expect(() => loadConfig({ ...noFile, VIGIL_HTTP_TLS_CERT: pem })).toThrow(/must be set together/);
+    expect(() =>
+      loadConfig({ ...noFile, VIGIL_HTTP_TLS_CERT: "/nope.pem", VIGIL_HTTP_TLS_KEY: pem }),
+    ).toThrow(/VIGIL_HTTP_TLS_CERT: file \/nope\.pem does not exist/);
+    expect(loadConfig({ ...noFile, VIGIL_HTTP_TRUST_PROXY: "true" }).http.trustProxy).toBe(true);
+    expect(loadConfig({ ...noFile, VIGIL_HTTP_TRUST_PROXY: "10.0.0.5" }).http.trustProxy).toBe("10.0.0.5");
+  });
+
+  it("single sign-on: off without an issuer; defaults, the role map and refusals are checked", () => {
+    expect(loadConfig({ ...noFile }).oidc).toBeNull();
+    const sso = {
+      ...noFile,
+      VIGIL_OIDC_ISSUER: "https://oauth.id.jumpcloud.com/",
+      VIGIL_OIDC_CLIENT_ID: "vigil",
+      VIGIL_OIDC_CLIENT_SECRET: "s3cret",
+    };
+    expect(loadConfig(sso).oidc).toMatchObject({
+      roleClaim: "vigil_role",
+      clientClaim: "vigil_client",
+      roleMap: {},
+      defaultRole: null,
+      ssoOnlyStaff: false,
+      name: "SSO",
+    });
+    const mapped = loadConfig({
+      ...sso,
+      VIGIL_OIDC_ROLE_MAP: "soc-admins=admin, analysts=analyst",
+      VIGIL_OIDC_DEFAULT_ROLE: "audit",
+      VIGIL_OIDC_SSO_ONLY_STAFF: "true",
+    }).oidc;
+    expect(mapped).toMatchObject({
+      roleMap: { "soc-admins": "admin", analysts: "analyst" },
+      defaultRole: "audit",
+      ssoOnlyStaff: true,
+    });
+    expect(() => loadConfig({ ...sso, VIGIL_OIDC_ROLE_MAP: "x=root" })).toThrow(
+      /VIGIL_OIDC_ROLE_MAP: "x=root"/,
+    );
+    expect(() => loadConfig({ ...sso, VIGIL_OIDC_DEFAULT_ROLE: "root" })).toThrow(/VIGIL_OIDC_DEFAULT_ROLE/);
+    expect(() => loadConfig({ ...sso, VIGIL_OIDC_CLIENT_SECRET: undefined })).toThrow(
+      /VIGIL_OIDC_CLIENT_SECRET/,
+    );
+    expect(() => loadConfig({ ...sso, VIGIL_OIDC_ISSUER: "http://idp.example.com" })).toThrow(/https:\/\//);
+    expect(loadConfig({ ...sso, VIGIL_OIDC_ISSUER: "http://127.0.0.1:9999" }).oidc?.issuer).toBe(
+      "http://127.0.0.1:9999",
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { ROLES, type Role } from "../http/access.js";
 import { isValidTimeZone } from "../ingest/time.js";
 import { parseIpOrCidr } from "../response/ip-address.js";
 
@@ -13,7 +14,18 @@ export interface VigilConfig {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
   /** auto: readable lines on a terminal, JSON lines otherwise (files, pipes, journald, containers). */
   logFormat: "auto" | "pretty" | "json";
-  http: { host: string; port: number; publicUrl: string };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    /** PEM certificate and key (paths or inline PEM): the console and API are served over HTTPS. */
+    tlsCert: string | null;
+    tlsKey: string | null;
+    /** Behind a reverse proxy: trust its X-Forwarded-* (true, or the proxy's addresses/CIDRs). */
+    trustProxy: boolean | string;
+  };
+  /** OpenID Connect single sign-on; null when VIGIL_OIDC_ISSUER is unset. */
+  oidc: OidcConfig | null;
   syslog: {
     host: string;
     port: number;
@@ -45,6 +57,8 @@ export interface VigilConfig {
   webhookAllowlist: string[];
   /** Notifications per channel per minute; more are suppressed and counted (a storm guard). */
   alertChannelRatePerMinute: number;
+  /** A registered sender silent this long raises a "site silent" system alert (minutes). */
+  siteSilentMinutes: number;
   /** Automatic bans (docs/THREAT-MODEL.md). */
   bans: {
     /** Our own networks (IPs or CIDRs), never banned automatically; registered sources are added. */
@@ -52,6 +66,24 @@ export interface VigilConfig {
     /** Detections on events from unregistered senders ban without approval (off: they wait for one). */
     fromUnregisteredSenders: boolean;
   };
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Shown on the login page's button ("Sign in with …"). */
+  name: string;
+  /** Scopes asked for besides `openid`. */
+  scopes: string;
+  roleClaim: string;
+  clientClaim: string;
+  /** Claim value (e.g. an IdP group) → Vigil role; empty = the claim must name a role itself. */
+  roleMap: Record<string, Role>;
+  /** Role for users whose claim maps to none; null = refuse them. */
+  defaultRole: Role | null;
+  /** Operator staff (users with no client) may not sign in with a password. */
+  ssoOnlyStaff: boolean;
 }
 
 export class ConfigError extends Error {
@@ -177,6 +209,55 @@ function readConfigFile(env: NodeJS.ProcessEnv): { file: Record<string, unknown>
   }
 }
 
+const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** Single sign-on settings; null (off) without an issuer. */
+function readOidc(r: Reader): OidcConfig | null {
+  const issuer = r.url(S("VIGIL_OIDC_ISSUER", "oidc.issuer"), ["https:", "http:"]);
+  if (issuer === null) return null;
+  // Plain http only to a provider on this machine (tests, a local Keycloak): tokens cross that link.
+  if (new URL(issuer).protocol === "http:" && !LOOPBACK.has(new URL(issuer).hostname)) {
+    r.problems.push("VIGIL_OIDC_ISSUER must be an https:// URL (http:// only for localhost)");
+  }
+  const clientId = r.optional(S("VIGIL_OIDC_CLIENT_ID", "oidc.client_id"));
+  const clientSecret = r.optional(S("VIGIL_OIDC_CLIENT_SECRET", "oidc.client_secret"));
+  if (!clientId) r.problems.push("VIGIL_OIDC_CLIENT_ID is required with VIGIL_OIDC_ISSUER");
+  if (!clientSecret) r.problems.push("VIGIL_OIDC_CLIENT_SECRET is required with VIGIL_OIDC_ISSUER");
+  const roleMap: Record<string, Role> = {};
+  for (const pair of (r.optional(S("VIGIL_OIDC_ROLE_MAP", "oidc.role_map")) ?? "").split(",")) {
+    if (!pair.trim()) continue;
+    const at = pair.lastIndexOf("=");
+    const from = pair.slice(0, at).trim();
+    const to = pair.slice(at + 1).trim();
+    if (at <= 0 || !from || !isRole(to)) {
+      r.problems.push(
+        `VIGIL_OIDC_ROLE_MAP: "${pair.trim()}" must be claim-value=role, the role one of ${ROLES.join(", ")}`,
+      );
+    } else roleMap[from] = to;
+  }
+  const defaultRoleValue = r.optional(S("VIGIL_OIDC_DEFAULT_ROLE", "oidc.default_role")) ?? "none";
+  let defaultRole: Role | null = null;
+  if (isRole(defaultRoleValue)) defaultRole = defaultRoleValue;
+  else if (defaultRoleValue !== "none") {
+    r.problems.push(
+      `VIGIL_OIDC_DEFAULT_ROLE="${defaultRoleValue}" must be none or one of ${ROLES.join(", ")}`,
+    );
+  }
+  return {
+    issuer,
+    clientId: clientId ?? "",
+    clientSecret: clientSecret ?? "",
+    name: r.string(S("VIGIL_OIDC_NAME", "oidc.name"), "SSO"),
+    scopes: r.string(S("VIGIL_OIDC_SCOPES", "oidc.scopes"), "email profile"),
+    roleClaim: r.string(S("VIGIL_OIDC_ROLE_CLAIM", "oidc.role_claim"), "vigil_role"),
+    clientClaim: r.string(S("VIGIL_OIDC_CLIENT_CLAIM", "oidc.client_claim"), "vigil_client"),
+    roleMap,
+    defaultRole,
+    ssoOnlyStaff: r.bool(S("VIGIL_OIDC_SSO_ONLY_STAFF", "oidc.sso_only_staff"), false),
+  };
+}
+
 /** Reads and validates the configuration; throws ConfigError listing every bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const { file, fileName } = readConfigFile(env);
@@ -224,6 +305,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     r.problems.push("VIGIL_ADMIN_PASSWORD must be at least 12 characters long");
   }
 
+  const httpTlsCert = r.optional(S("VIGIL_HTTP_TLS_CERT", "http.tls_cert"));
+  const httpTlsKey = r.optional(S("VIGIL_HTTP_TLS_KEY", "http.tls_key"));
+  if ((httpTlsCert === null) !== (httpTlsKey === null)) {
+    r.problems.push("VIGIL_HTTP_TLS_CERT and VIGIL_HTTP_TLS_KEY must be set together");
+  }
+  for (const [name, p] of [
+    ["VIGIL_HTTP_TLS_CERT", httpTlsCert],
+    ["VIGIL_HTTP_TLS_KEY", httpTlsKey],
+  ] as const) {
+    if (p && !p.includes("-----BEGIN") && !existsSync(p))
+      r.problems.push(`${name}: file ${p} does not exist`);
+  }
+  const trustProxyValue = r.optional(S("VIGIL_HTTP_TRUST_PROXY", "http.trust_proxy")) ?? "false";
+  const trustProxy = /^(1|true|yes|on)$/i.test(trustProxyValue)
+    ? true
+    : /^(0|false|no|off)$/i.test(trustProxyValue)
+      ? false
+      : trustProxyValue;
+
   const config: VigilConfig = {
     dataDir: resolve(r.string(S("VIGIL_DATA_DIR", "data_dir"), "./data")),
     logLevel: r.oneOf(S("VIGIL_LOG_LEVEL", "log_level"), "info", [
@@ -238,8 +338,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     http: {
       host: r.string(S("VIGIL_HTTP_HOST", "http.host"), "0.0.0.0"),
       port: httpPort,
-      publicUrl: r.string(S("VIGIL_PUBLIC_URL", "http.public_url"), `http://localhost:${httpPort}`),
+      publicUrl: r.string(
+        S("VIGIL_PUBLIC_URL", "http.public_url"),
+        `${httpTlsCert ? "https" : "http"}://localhost:${httpPort}`,
+      ),
+      tlsCert: httpTlsCert,
+      tlsKey: httpTlsKey,
+      trustProxy,
     },
+    oidc: readOidc(r),
     syslog: {
       host: r.string(S("VIGIL_SYSLOG_HOST", "syslog.host"), "0.0.0.0"),
       port: port("VIGIL_SYSLOG_PORT", "syslog.port", 5514),
@@ -282,6 +389,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
       1,
       100_000,
     ),
+    siteSilentMinutes: r.int(S("VIGIL_SITE_SILENT_MINUTES", "sites.silent_minutes"), 15, 1, 7 * 24 * 60),
     bans: {
       ownNetworks: r.networks(S("VIGIL_BANS_OWN_NETWORKS", "bans.own_networks")),
       fromUnregisteredSenders: r.bool(

@@ -29,7 +29,9 @@ import Fastify, {
 } from "fastify";
 import { installAuditHook } from "../auth/audit-hook.js";
 import { type AuthOptions, createAuth } from "../auth/auth-feature.js";
+import { installMfaGate } from "../auth/mfa-gate.js";
 import type { StateStore } from "../storage/state-store.js";
+import { createSiteDirectory, type SiteDirectory } from "../tenancy/site-directory.js";
 import { AccessLog } from "./access-log.js";
 import { installAuthGuard } from "./guard.js";
 import { healthRoutes } from "./health-routes.js";
@@ -68,6 +70,10 @@ export interface HttpAppDeps {
   trustProxy?: boolean | string | string[];
   /** Largest request body in bytes (default 10 MiB, for ingest batches). */
   bodyLimit?: number;
+  /** PEM certificate (chain) and key: serve HTTPS instead of HTTP (VIGIL_HTTP_TLS_CERT/KEY). */
+  https?: { cert: string; key: string } | undefined;
+  /** Which client owns which site: scopes every request (tenancy/). Default: read from the state store. */
+  sites?: SiteDirectory;
 }
 
 const HSTS = "max-age=31536000; includeSubDomains";
@@ -96,6 +102,8 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
 
 export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
   const options = {
+    // Typed as the plain HTTP server's options: Fastify's HTTPS server serves the same requests.
+    ...((deps.https ? { https: deps.https } : {}) as object),
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024,
     clientErrorHandler,
@@ -125,6 +133,14 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
   installRouteCatalogue(app);
 
   const auth = createAuth(deps.state.db, deps.auth);
+  let sites = deps.sites;
+  if (!sites) {
+    const own = createSiteDirectory(deps.state.db);
+    await own.refresh();
+    app.addHook("onClose", async () => own.close());
+    sites = own;
+  }
+  const directory = sites;
 
   await app.register(helmet, {
     // The console is often served over plain HTTP on a LAN: do not make browsers upgrade to https.
@@ -145,7 +161,13 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
-  installAuthGuard(app, (token) => auth.auth.authenticate(token));
+  installAuthGuard(
+    app,
+    (token) => auth.auth.authenticate(token),
+    (principal) => directory.scopeFor(principal),
+  );
+  // After the guard (hooks run in order): a role that must use MFA reaches only enrolment until then.
+  installMfaGate(app, auth.mfa);
   installAuditHook(app, auth.audit);
   installInputGuard(app);
 

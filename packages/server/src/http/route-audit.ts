@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { OIDC_PUBLIC_ROUTES } from "../auth/oidc/oidc-routes.js";
 import { type Access, API_KEY_SCOPES, type ApiKeyScope } from "./access.js";
 import { DOCS_PREFIX, type RouteRecord, routeCatalogue } from "./route-catalogue.js";
 
@@ -27,7 +28,14 @@ export interface RouteAuditOptions {
   allowPublic?: string[];
 }
 
-export const DEFAULT_PUBLIC_ROUTES = ["GET /health", "HEAD /health", "POST /api/v1/auth/login"];
+export const DEFAULT_PUBLIC_ROUTES = [
+  "GET /health",
+  "HEAD /health",
+  "POST /api/v1/auth/login",
+  // The second sign-in step: its mfa_token is the credential (auth/mfa-routes.ts).
+  "POST /api/v1/auth/mfa/verify",
+  ...OIDC_PUBLIC_ROUTES,
+];
 
 export interface RouteAuditReport {
   checked: RouteRecord[];

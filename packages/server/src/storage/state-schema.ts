@@ -1,12 +1,14 @@
 import type { AlertTables } from "../alerts/alert-tables.js";
 import type { ChannelTables } from "../alerts/channels/channel-tables.js";
 import type { AuthTables } from "../auth/auth-tables.js";
+import type { OidcTables } from "../auth/oidc/oidc-tables.js";
 import type { DetectionTables } from "../detection/scenario-tables.js";
 import type { SourceTables } from "../ingest/sources/source-tables.js";
 import type { FeedTables } from "../intel/feeds/feed-tables.js";
 import type { BouncerTables } from "../response/bouncer/bouncer-tables.js";
 import type { EnforcementTables } from "../response/enforcement/enforcement-tables.js";
 import type { ResponseTables } from "../response/response-tables.js";
+import type { TenancyTables } from "../tenancy/tenancy-tables.js";
 
 /**
  * The Kysely view of the state store (PostgreSQL): every table of every feature.
@@ -34,4 +36,6 @@ export interface StateDatabase
     BouncerTables,
     FeedTables,
     ChannelTables,
-    AlertTables {}
+    AlertTables,
+    OidcTables,
+    TenancyTables {}

@@ -10,6 +10,9 @@ import * as channels from "./0008-channels.js";
 import * as alerts from "./0009-alerts.js";
 import * as sourceVia from "./0010-source-via.js";
 import * as pendingUnverified from "./0011-pending-unverified-sender.js";
+import * as tenancy from "./0012-tenancy.js";
+import * as mfa from "./0013-mfa.js";
+import * as oidc from "./0014-oidc.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -27,4 +30,7 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0009-alerts": alerts,
   "0010-source-via": sourceVia,
   "0011-pending-unverified-sender": pendingUnverified,
+  "0012-tenancy": tenancy,
+  "0013-mfa": mfa,
+  "0014-oidc": oidc,
 };
