@@ -50,5 +50,24 @@ export function useAdminMutation<V, R = unknown>(
   });
 }
 
+/**
+ * The save of an edit form: PUT `<base>/<id>` when editing an existing item, POST `<base>` when
+ * creating one (`id` undefined).
+ */
+export function useSaveMutation(
+  base: string,
+  id: string | undefined,
+  refresh: readonly QueryKey[],
+  onDone: () => void,
+) {
+  const api = useApi();
+  return useAdminMutation(
+    (body: Record<string, unknown>) =>
+      id === undefined ? api.post(base, body) : api.put(apiPath(base, id), body),
+    refresh,
+    onDone,
+  );
+}
+
 /** `/api/v1/users/<id>` with the id encoded: names and ids from the server go into paths. */
 export const apiPath = (base: string, id: string): string => `${base}/${encodeURIComponent(id)}`;

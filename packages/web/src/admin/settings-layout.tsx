@@ -1,4 +1,4 @@
-import { Box, Group, NavLink, Stack, Tabs, Text, Title } from "@mantine/core";
+import { Box, Button, Group, NavLink, Stack, Tabs, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { Outlet, NavLink as RouterLink, useLocation, useNavigate } from "react-router";
 import { useAuth } from "../auth/auth-context.js";
@@ -62,20 +62,38 @@ export function SettingsLayout() {
   );
 }
 
+/** A page's or a section's one "New …" button. */
+export interface NewAction {
+  label: string;
+  onClick: () => void;
+  testId: string;
+}
+
+/** A title with its "New …" button on the right: the page's, or a section's inside it. */
+export function SectionHeader(p: { title: string; order: 3 | 4; action?: NewAction | undefined }) {
+  return (
+    <Group justify="space-between" wrap="nowrap" gap="xs">
+      <Title order={p.order}>{p.title}</Title>
+      {p.action && (
+        <Button size="xs" onClick={p.action.onClick} data-testid={p.action.testId}>
+          {p.action.label}
+        </Button>
+      )}
+    </Group>
+  );
+}
+
 /** The header every settings page shares: its title (also the tab's), a line on what it is for, its action. */
 export function SettingsPage(p: {
   title: string;
   description: ReactNode;
-  action?: ReactNode;
+  action?: NewAction | undefined;
   children: ReactNode;
 }) {
   usePageTitle(p.title);
   return (
     <Stack gap="sm">
-      <Group justify="space-between" wrap="nowrap" gap="xs">
-        <Title order={3}>{p.title}</Title>
-        {p.action}
-      </Group>
+      <SectionHeader title={p.title} order={3} action={p.action} />
       <Text size="sm" c="dimmed">
         {p.description}
       </Text>

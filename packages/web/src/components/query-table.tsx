@@ -11,15 +11,17 @@ export interface TableQuery<T> {
   refetch: () => unknown;
 }
 
+/** A header cell: its label, right-aligned for numbers; "" for a column of row buttons. */
+export type Column = string | { label: string; right: true };
+
 /**
  * The one table of a list page: loading, the server's error with a retry, a dimmed row when there is
  * nothing, and a horizontal scroll inside its own box below `minWidth`, so a phone scrolls the table
- * and not the page. `head` is the header cells; `children` renders the rows of the loaded items.
+ * and not the page. `children` renders the rows of the loaded items, one cell per column.
  */
 export function QueryTable<T>(p: {
   query: TableQuery<T>;
-  head: ReactNode;
-  columns: number;
+  columns: readonly Column[];
   empty: ReactNode;
   testId: string;
   minWidth?: number;
@@ -33,10 +35,23 @@ export function QueryTable<T>(p: {
     <Table.ScrollContainer minWidth={p.minWidth ?? 720} type="native">
       <Table striped highlightOnHover fz="xs" verticalSpacing={4} data-testid={p.testId}>
         <Table.Thead>
-          <Table.Tr>{p.head}</Table.Tr>
+          <Table.Tr>
+            {p.columns.map((c, i) =>
+              typeof c === "string" ? (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed; "" may repeat.
+                <Table.Th key={i}>{c}</Table.Th>
+              ) : (
+                <Table.Th key={c.label} ta="right">
+                  {c.label}
+                </Table.Th>
+              ),
+            )}
+          </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {query.data.length === 0 ? <EmptyTableRow colSpan={p.columns}>{p.empty}</EmptyTableRow> : null}
+          {query.data.length === 0 ? (
+            <EmptyTableRow colSpan={p.columns.length}>{p.empty}</EmptyTableRow>
+          ) : null}
           {p.children(query.data)}
         </Table.Tbody>
       </Table>

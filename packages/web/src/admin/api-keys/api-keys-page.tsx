@@ -1,8 +1,9 @@
-import { Badge, Button, Group, Table, Text } from "@mantine/core";
+import { Badge, Group, Table, Text } from "@mantine/core";
 import { useState } from "react";
 import { useApi } from "../../auth/auth-context.js";
 import { ErrorNote } from "../../components/query-state.js";
 import { QueryTable } from "../../components/query-table.js";
+import { ConfirmButton } from "../../components/row-actions.js";
 import { formatTime } from "../../format.js";
 import { timeOrNever } from "../admin-format.js";
 import { ADMIN_KEYS, apiPath, useAdminMutation, useApiKeys } from "../admin-queries.js";
@@ -25,31 +26,15 @@ export function ApiKeysPage() {
     <SettingsPage
       title="API keys"
       description="Keys for machines: HTTP ingest, metrics scrapers, firewalls fetching the blocklist. A key is shown once, when it is created."
-      action={
-        <Button size="xs" onClick={() => setCreating(true)} data-testid="api-key-new">
-          New API key
-        </Button>
-      }
+      action={{ label: "New API key", onClick: () => setCreating(true), testId: "api-key-new" }}
     >
       {revoke.error ? <ErrorNote title="Not revoked" error={revoke.error} /> : null}
       <QueryTable
         query={keys}
         testId="api-keys-table"
-        columns={8}
+        columns={["Name", "Key", "Scopes", "Site", "Created", "Last used", "Status", ""]}
         empty="No API keys yet."
         minWidth={860}
-        head={
-          <>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Key</Table.Th>
-            <Table.Th>Scopes</Table.Th>
-            <Table.Th>Site</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Last used</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th />
-          </>
-        }
       >
         {(items) =>
           items.map((k) => (
@@ -88,21 +73,14 @@ export function ApiKeysPage() {
               </Table.Td>
               <Table.Td ta="right">
                 {!k.revoked_at && (
-                  <Button
-                    size="compact-xs"
-                    variant="subtle"
-                    color="red"
+                  <ConfirmButton
+                    confirm={`Revoke the key ${k.name}? Whatever uses it is refused from now on.`}
+                    onConfirm={() => revoke.mutate(k.id)}
                     loading={revoke.isPending && revoke.variables === k.id}
-                    onClick={() => {
-                      if (
-                        window.confirm(`Revoke the key ${k.name}? Whatever uses it is refused from now on.`)
-                      )
-                        revoke.mutate(k.id);
-                    }}
-                    data-testid="api-key-revoke"
+                    testId="api-key-revoke"
                   >
                     Revoke
-                  </Button>
+                  </ConfirmButton>
                 )}
               </Table.Td>
             </Table.Tr>

@@ -16,6 +16,14 @@ const ACTIONS = [
   "POST /api/v1/auth/login",
 ];
 
+/** The plain fields, in their order around the Action field. */
+const TEXT_FIELDS: Array<{ key: keyof AuditFilters; label: string; placeholder?: string; time?: true }> = [
+  { key: "user", label: "User", placeholder: "username or key name" },
+  { key: "target", label: "Target", placeholder: "name or id" },
+  { key: "from", label: "From", time: true },
+  { key: "to", label: "To", time: true },
+];
+
 /** The filters as typed; applied (to the URL) on Enter or Apply. */
 export function AuditFilterBar({
   value,
@@ -32,17 +40,22 @@ export function AuditFilterBar({
     e.preventDefault();
     onApply(draft);
   };
+  const field = (f: (typeof TEXT_FIELDS)[number]) => (
+    <TextInput
+      key={f.key}
+      size="xs"
+      type={f.time ? "datetime-local" : "text"}
+      label={f.label}
+      placeholder={f.placeholder}
+      value={draft[f.key]}
+      onChange={(e) => set(f.key)(e.currentTarget.value)}
+      data-testid={`audit-filter-${f.key}`}
+    />
+  );
   return (
     <form onSubmit={submit} data-testid="audit-filters">
       <Group gap="xs" align="flex-end">
-        <TextInput
-          size="xs"
-          label="User"
-          placeholder="username or key name"
-          value={draft.user}
-          onChange={(e) => set("user")(e.currentTarget.value)}
-          data-testid="audit-filter-user"
-        />
+        {field(TEXT_FIELDS[0] as (typeof TEXT_FIELDS)[number])}
         <Autocomplete
           size="xs"
           label="Action"
@@ -53,30 +66,7 @@ export function AuditFilterBar({
           w={230}
           data-testid="audit-filter-action"
         />
-        <TextInput
-          size="xs"
-          label="Target"
-          placeholder="name or id"
-          value={draft.target}
-          onChange={(e) => set("target")(e.currentTarget.value)}
-          data-testid="audit-filter-target"
-        />
-        <TextInput
-          size="xs"
-          type="datetime-local"
-          label="From"
-          value={draft.from}
-          onChange={(e) => set("from")(e.currentTarget.value)}
-          data-testid="audit-filter-from"
-        />
-        <TextInput
-          size="xs"
-          type="datetime-local"
-          label="To"
-          value={draft.to}
-          onChange={(e) => set("to")(e.currentTarget.value)}
-          data-testid="audit-filter-to"
-        />
+        {TEXT_FIELDS.slice(1).map(field)}
         <Button size="xs" type="submit" data-testid="audit-filter-apply">
           Apply
         </Button>

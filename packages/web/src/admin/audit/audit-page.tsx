@@ -10,6 +10,8 @@ import { AuditFilterBar } from "./audit-filter-bar.js";
 import { auditFiltersFromSearch, auditFiltersToSearch, detailSections } from "./audit-filters.js";
 import { useAuditPages } from "./audit-queries.js";
 
+const COLUMNS = ["When", "User", "Action", "Target", "Outcome"];
+
 const statusColor = (status: number): string => (status >= 500 ? "red" : status >= 400 ? "yellow" : "teal");
 
 function AuditDetail({ entry }: { entry: AuditEntry }) {
@@ -56,18 +58,9 @@ export function AuditPage() {
       <QueryTable
         query={{ ...pages, data: entries }}
         testId="audit-table"
-        columns={5}
+        columns={COLUMNS}
         empty="Nothing recorded that matches."
         minWidth={760}
-        head={
-          <>
-            <Table.Th>When</Table.Th>
-            <Table.Th>User</Table.Th>
-            <Table.Th>Action</Table.Th>
-            <Table.Th>Target</Table.Th>
-            <Table.Th>Outcome</Table.Th>
-          </>
-        }
       >
         {(items) =>
           items.map((e) => (
@@ -110,7 +103,7 @@ export function AuditPage() {
               </Table.Tr>
               {open === e.id && (
                 <Table.Tr>
-                  <Table.Td colSpan={5}>
+                  <Table.Td colSpan={COLUMNS.length}>
                     <AuditDetail entry={e} />
                   </Table.Td>
                 </Table.Tr>

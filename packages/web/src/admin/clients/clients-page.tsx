@@ -1,42 +1,36 @@
-import { Button, Group, Select, Table, Text, Title } from "@mantine/core";
+import { Group, Select, Table, Text } from "@mantine/core";
 import { useState } from "react";
 import { useApi, useAuth } from "../../auth/auth-context.js";
 import { ErrorNote } from "../../components/query-state.js";
 import { QueryTable } from "../../components/query-table.js";
+import { EditDeleteButtons } from "../../components/row-actions.js";
 import { formatCount, formatTime } from "../../format.js";
 import { isStaff, sitesOfClient, timeOrNever } from "../admin-format.js";
 import { ADMIN_KEYS, apiPath, useAdminMutation, useAdminSites, useClients } from "../admin-queries.js";
 import type { AdminSite, Client } from "../admin-types.js";
-import { SettingsPage } from "../settings-layout.js";
+import { SectionHeader, SettingsPage } from "../settings-layout.js";
 import { ClientForm } from "./client-form.js";
 import { SiteForm } from "./site-form.js";
 
-/** Row buttons: Edit, and Delete after a confirmation (a refusal, e.g. a 409, shows above the table). */
-function RowActions(p: {
+/** The last cell of a client's or site's row: Edit, and Delete (a refusal, e.g. a 409, shows above the table). */
+function ActionsCell(p: {
+  what: "client" | "site";
   name: string;
-  what: string;
   onEdit: () => void;
-  onDelete: () => void;
-  busy: boolean;
+  remove: { mutate: (name: string) => void; isPending: boolean; variables: string | undefined };
 }) {
   return (
-    <Group gap={4} justify="flex-end" wrap="nowrap">
-      <Button size="compact-xs" variant="default" onClick={p.onEdit} data-testid={`${p.what}-edit`}>
-        Edit
-      </Button>
-      <Button
-        size="compact-xs"
-        variant="subtle"
-        color="red"
-        loading={p.busy}
-        onClick={() => {
-          if (window.confirm(`Delete the ${p.what} ${p.name}?`)) p.onDelete();
-        }}
-        data-testid={`${p.what}-delete`}
-      >
-        Delete
-      </Button>
-    </Group>
+    <Table.Td>
+      <Group gap={4} justify="flex-end" wrap="nowrap">
+        <EditDeleteButtons
+          onEdit={p.onEdit}
+          confirmDelete={`Delete the ${p.what} ${p.name}?`}
+          onDelete={() => p.remove.mutate(p.name)}
+          deleting={p.remove.isPending && p.remove.variables === p.name}
+          testId={p.what}
+        />
+      </Group>
+    </Table.Td>
   );
 }
 
@@ -53,19 +47,16 @@ function ClientsTable({ onEdit }: { onEdit: (c: Client) => void }) {
       <QueryTable
         query={clients}
         testId="clients-table"
-        columns={6}
+        columns={[
+          "Client",
+          "Description",
+          { label: "Sites", right: true },
+          { label: "Users", right: true },
+          "Created",
+          "",
+        ]}
         empty="No clients yet."
         minWidth={640}
-        head={
-          <>
-            <Table.Th>Client</Table.Th>
-            <Table.Th>Description</Table.Th>
-            <Table.Th ta="right">Sites</Table.Th>
-            <Table.Th ta="right">Users</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th />
-          </>
-        }
       >
         {(items) =>
           items.map((c) => (
@@ -79,15 +70,7 @@ function ClientsTable({ onEdit }: { onEdit: (c: Client) => void }) {
                 {formatCount(c.user_count)}
               </Table.Td>
               <Table.Td className="num">{formatTime(c.created_at)}</Table.Td>
-              <Table.Td>
-                <RowActions
-                  name={c.name}
-                  what="client"
-                  onEdit={() => onEdit(c)}
-                  onDelete={() => remove.mutate(c.name)}
-                  busy={remove.isPending && remove.variables === c.name}
-                />
-              </Table.Td>
+              <ActionsCell what="client" name={c.name} onEdit={() => onEdit(c)} remove={remove} />
             </Table.Tr>
           ))
         }
@@ -95,6 +78,16 @@ function ClientsTable({ onEdit }: { onEdit: (c: Client) => void }) {
     </>
   );
 }
+
+const SITE_COLUMNS = [
+  "Site",
+  "Client",
+  "Description",
+  { label: "Events", right: true },
+  "Last event",
+  { label: "Sources", right: true },
+  "",
+] as const;
 
 function SitesTable({ client, onEdit }: { client: string | null; onEdit: (s: AdminSite) => void }) {
   const api = useApi();
@@ -110,20 +103,9 @@ function SitesTable({ client, onEdit }: { client: string | null; onEdit: (s: Adm
       <QueryTable
         query={shown}
         testId="sites-table"
-        columns={7}
+        columns={SITE_COLUMNS}
         empty={client ? `No sites of ${client}.` : "No sites yet."}
         minWidth={780}
-        head={
-          <>
-            <Table.Th>Site</Table.Th>
-            <Table.Th>Client</Table.Th>
-            <Table.Th>Description</Table.Th>
-            <Table.Th ta="right">Events</Table.Th>
-            <Table.Th>Last event</Table.Th>
-            <Table.Th ta="right">Sources</Table.Th>
-            <Table.Th />
-          </>
-        }
       >
         {(items) =>
           items.map((s) => (
@@ -138,15 +120,7 @@ function SitesTable({ client, onEdit }: { client: string | null; onEdit: (s: Adm
               <Table.Td ta="right" className="num">
                 {formatCount(s.source_count)}
               </Table.Td>
-              <Table.Td>
-                <RowActions
-                  name={s.name}
-                  what="site"
-                  onEdit={() => onEdit(s)}
-                  onDelete={() => remove.mutate(s.name)}
-                  busy={remove.isPending && remove.variables === s.name}
-                />
-              </Table.Td>
+              <ActionsCell what="site" name={s.name} onEdit={() => onEdit(s)} remove={remove} />
             </Table.Tr>
           ))
         }
@@ -169,39 +143,38 @@ export function ClientsPage() {
       title="Clients and sites"
       description="Clients are the organisations whose logs Vigil watches; each owns sites, and senders, API keys and users belong to a site or a client. Something still in use cannot be deleted: the reason is shown."
       action={
-        staff && (
-          <Button
-            size="xs"
-            onClick={() => setDialog({ kind: "client", client: null })}
-            data-testid="client-new"
-          >
-            New client
-          </Button>
-        )
+        staff
+          ? {
+              label: "New client",
+              onClick: () => setDialog({ kind: "client", client: null }),
+              testId: "client-new",
+            }
+          : undefined
       }
     >
       {staff && <ClientsTable onEdit={(c) => setDialog({ kind: "client", client: c })} />}
-      <Group justify="space-between" mt="md" wrap="nowrap" gap="xs">
-        <Title order={4}>Sites</Title>
-        <Group gap="xs" wrap="nowrap">
-          {staff && (
-            <Select
-              size="xs"
-              w={170}
-              placeholder="All clients"
-              aria-label="Show the sites of"
-              clearable
-              data={(clients.data ?? []).map((c) => c.name)}
-              value={filter}
-              onChange={setFilter}
-              data-testid="sites-client-filter"
-            />
-          )}
-          <Button size="xs" onClick={() => setDialog({ kind: "site", site: null })} data-testid="site-new">
-            New site
-          </Button>
-        </Group>
-      </Group>
+      <SectionHeader
+        title="Sites"
+        order={4}
+        action={{
+          label: "New site",
+          onClick: () => setDialog({ kind: "site", site: null }),
+          testId: "site-new",
+        }}
+      />
+      {staff && (
+        <Select
+          size="xs"
+          maw={220}
+          placeholder="All clients"
+          aria-label="Show the sites of"
+          clearable
+          data={(clients.data ?? []).map((c) => c.name)}
+          value={filter}
+          onChange={setFilter}
+          data-testid="sites-client-filter"
+        />
+      )}
       <Text size="xs" c="dimmed">
         Events, last event and sources are what the site holds now; a site with any of them cannot be deleted.
       </Text>

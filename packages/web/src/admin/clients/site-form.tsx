@@ -1,57 +1,45 @@
-import { Textarea, TextInput } from "@mantine/core";
+import { TextInput } from "@mantine/core";
 import { useState } from "react";
-import { useApi } from "../../auth/auth-context.js";
 import { FormModal } from "../../components/form-modal.js";
 import { changedFields, nameProblem, optionalText } from "../admin-format.js";
-import { ADMIN_KEYS, apiPath, useAdminMutation } from "../admin-queries.js";
+import { ADMIN_KEYS, useSaveMutation } from "../admin-queries.js";
 import type { AdminSite } from "../admin-types.js";
 import { ClientSelect } from "../client-select.js";
+import { DescriptionField } from "./description-field.js";
 
 /** ["sites"] also refreshes the Sources page's site list; clients count their sites. */
 const REFRESH = [["sites"], ADMIN_KEYS.clients];
 
 /** Creates a site (`site` null; `client` preselected when the list is filtered) or edits one. */
-export function SiteForm({
-  site,
-  client,
-  onClose,
-}: {
-  site: AdminSite | null;
-  client: string | null;
-  onClose: () => void;
-}) {
-  const api = useApi();
-  const initial = { client: site?.client ?? client, description: site?.description ?? "" };
+export function SiteForm(p: { site: AdminSite | null; client: string | null; onClose: () => void }) {
+  const { site } = p;
+  const initial = {
+    name: site?.name ?? "",
+    client: site?.client ?? p.client,
+    description: site?.description ?? "",
+  };
   const [form, setForm] = useState(initial);
-  const [name, setName] = useState("");
-  const save = useAdminMutation(
-    (body: Record<string, unknown>) =>
-      site ? api.put(apiPath("/api/v1/sites", site.name), body) : api.post("/api/v1/sites", body),
-    REFRESH,
-    onClose,
-  );
-  const problem = nameProblem(name.trim());
-  const changes = changedFields(initial, form);
+  const save = useSaveMutation("/api/v1/sites", site?.name, REFRESH, p.onClose);
+  const next = { ...form, name: form.name.trim() };
+  const changes = changedFields(initial, next);
+  const problem = nameProblem(next.name);
   const submit = () => {
-    const body: Record<string, unknown> = site
-      ? { ...changes }
-      : { name: name.trim(), client: form.client, description: optionalText(form.description) };
-    if (site && "description" in body) body.description = optionalText(form.description);
+    // An edit sends what changed; the name is fixed once senders and keys refer to it.
+    const body: Record<string, unknown> = site ? changes : { ...next };
+    if ("description" in body) body.description = optionalText(form.description);
     save.mutate(body);
   };
   return (
     <FormModal
       opened
       title={site ? `Edit site ${site.name}` : "New site"}
-      onClose={onClose}
+      onClose={p.onClose}
       onSubmit={submit}
       error={save.error}
       submitLabel={site ? "Save" : "Create"}
       submitting={save.isPending}
       canSubmit={
-        site
-          ? Object.keys(changes).length > 0
-          : name.trim() !== "" && problem === null && form.client !== null
+        next.name !== "" && problem === null && next.client !== null && Object.keys(changes).length > 0
       }
       testId="site-form"
     >
@@ -60,25 +48,22 @@ export function SiteForm({
           label="Name"
           required
           description="Lowercase letters, digits, '.', '_' and '-'; senders and API keys refer to it"
-          value={name}
+          value={form.name}
           error={problem}
-          onChange={(e) => setName(e.currentTarget.value)}
+          onChange={(e) => setForm((f) => ({ ...f, name: e.currentTarget.value }))}
           data-testid="site-name"
         />
       )}
       <ClientSelect
         withStaff={false}
         value={form.client}
-        onChange={(v) => setForm((f) => ({ ...f, client: v }))}
+        onChange={(client) => setForm((f) => ({ ...f, client }))}
         testId="site-client"
       />
-      <Textarea
-        label="Description"
-        autosize
-        minRows={2}
+      <DescriptionField
         value={form.description}
-        onChange={(e) => setForm((f) => ({ ...f, description: e.currentTarget.value }))}
-        data-testid="site-description"
+        onChange={(description) => setForm((f) => ({ ...f, description }))}
+        testId="site-description"
       />
     </FormModal>
   );

@@ -1,9 +1,8 @@
 import { PasswordInput, Select, TextInput } from "@mantine/core";
 import { useState } from "react";
-import { useApi } from "../../auth/auth-context.js";
 import { FormModal } from "../../components/form-modal.js";
 import { changedFields, clientFromSelect, optionalText } from "../admin-format.js";
-import { ADMIN_KEYS, apiPath, useAdminMutation } from "../admin-queries.js";
+import { ADMIN_KEYS, useSaveMutation } from "../admin-queries.js";
 import { type AdminRole, type AdminUser, ROLES } from "../admin-types.js";
 import { ClientSelect } from "../client-select.js";
 
@@ -23,7 +22,6 @@ const REFRESH = [ADMIN_KEYS.users, ADMIN_KEYS.clients];
 
 /** Creates a user (`user` null) or changes one's role, client and email. */
 export function UserForm({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
-  const api = useApi();
   const initial = {
     role: user?.role ?? ("analyst" as AdminRole),
     client: user?.client ?? null,
@@ -32,12 +30,7 @@ export function UserForm({ user, onClose }: { user: AdminUser | null; onClose: (
   const [form, setForm] = useState(initial);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const save = useAdminMutation(
-    (body: Record<string, unknown>) =>
-      user ? api.put(apiPath("/api/v1/users", user.id), body) : api.post("/api/v1/users", body),
-    REFRESH,
-    onClose,
-  );
+  const save = useSaveMutation("/api/v1/users", user?.id, REFRESH, onClose);
   const submit = () => {
     const next = { ...form, email: optionalText(form.email) };
     if (user) {
@@ -115,19 +108,14 @@ export function UserForm({ user, onClose }: { user: AdminUser | null; onClose: (
 
 /** Sets a new password for someone who lost theirs; their sessions are the server's business. */
 export function PasswordForm({ user, onClose }: { user: AdminUser; onClose: () => void }) {
-  const api = useApi();
   const [password, setPassword] = useState("");
-  const save = useAdminMutation(
-    (value: string) => api.put(apiPath("/api/v1/users", user.id), { password: value }),
-    REFRESH,
-    onClose,
-  );
+  const save = useSaveMutation("/api/v1/users", user.id, REFRESH, onClose);
   return (
     <FormModal
       opened
       title={`New password for ${user.username}`}
       onClose={onClose}
-      onSubmit={() => save.mutate(password)}
+      onSubmit={() => save.mutate({ password })}
       error={save.error}
       submitLabel="Set password"
       submitting={save.isPending}

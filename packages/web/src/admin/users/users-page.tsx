@@ -1,8 +1,9 @@
-import { Badge, Button, Group, Table, Text } from "@mantine/core";
+import { Badge, Button, Group, Table } from "@mantine/core";
 import { useState } from "react";
 import { useApi, useAuth } from "../../auth/auth-context.js";
 import { ErrorNote } from "../../components/query-state.js";
 import { QueryTable } from "../../components/query-table.js";
+import { ConfirmButton } from "../../components/row-actions.js";
 import { clientLabel, reportsMfa, timeOrNever } from "../admin-format.js";
 import { ADMIN_KEYS, apiPath, useAdminMutation, useUsers } from "../admin-queries.js";
 import type { AdminUser } from "../admin-types.js";
@@ -38,31 +39,15 @@ export function UsersPage() {
     <SettingsPage
       title="Users"
       description="People who sign in to the console. A client's users see only that client's sites; operator staff see every client."
-      action={
-        <Button size="xs" onClick={() => setDialog({ kind: "create" })} data-testid="user-new">
-          New user
-        </Button>
-      }
+      action={{ label: "New user", onClick: () => setDialog({ kind: "create" }), testId: "user-new" }}
     >
       {failed ? <ErrorNote title="Not done" error={failed} /> : null}
       <QueryTable
         query={users}
         testId="users-table"
-        columns={mfa ? 8 : 7}
+        columns={["Username", "Role", "Client", "Email", "Active", ...(mfa ? ["MFA"] : []), "Last login", ""]}
         empty="No users."
         minWidth={mfa ? 900 : 840}
-        head={
-          <>
-            <Table.Th>Username</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>Client</Table.Th>
-            <Table.Th>Email</Table.Th>
-            <Table.Th>Active</Table.Th>
-            {mfa && <Table.Th>MFA</Table.Th>}
-            <Table.Th>Last login</Table.Th>
-            <Table.Th />
-          </>
-        }
       >
         {(items) =>
           items.map((u) => (
@@ -79,14 +64,8 @@ export function UsersPage() {
                   {u.role}
                 </Badge>
               </Table.Td>
-              <Table.Td data-testid="user-client-cell">
-                {u.client ? (
-                  u.client
-                ) : (
-                  <Text span size="xs" c="dimmed">
-                    {clientLabel(u.client)}
-                  </Text>
-                )}
+              <Table.Td data-testid="user-client-cell" c={u.client ? undefined : "dimmed"}>
+                {clientLabel(u.client)}
               </Table.Td>
               <Table.Td>{u.email ?? ""}</Table.Td>
               <Table.Td data-testid="user-active-cell">{u.is_active ? "yes" : "disabled"}</Table.Td>
@@ -111,22 +90,15 @@ export function UsersPage() {
                     Reset password
                   </Button>
                   {mfa && u.mfa_enabled && (
-                    <Button
-                      size="compact-xs"
+                    <ConfirmButton
                       variant="default"
+                      confirm={`Turn off MFA for ${u.username}? They set it up again at their next sign-in.`}
+                      onConfirm={() => resetMfa.mutate(u.id)}
                       disabled={busy(u.id)}
-                      onClick={() => {
-                        if (
-                          window.confirm(
-                            `Turn off MFA for ${u.username}? They set it up again at next sign-in.`,
-                          )
-                        )
-                          resetMfa.mutate(u.id);
-                      }}
-                      data-testid="user-mfa-reset"
+                      testId="user-mfa-reset"
                     >
                       Reset MFA
-                    </Button>
+                    </ConfirmButton>
                   )}
                   {u.id !== me?.id && (
                     <>
@@ -139,19 +111,14 @@ export function UsersPage() {
                       >
                         {u.is_active ? "Disable" : "Enable"}
                       </Button>
-                      <Button
-                        size="compact-xs"
-                        variant="subtle"
-                        color="red"
+                      <ConfirmButton
+                        confirm={`Delete the user ${u.username}? Their audit trail stays.`}
+                        onConfirm={() => remove.mutate(u.id)}
                         disabled={busy(u.id)}
-                        onClick={() => {
-                          if (window.confirm(`Delete the user ${u.username}? Their audit trail stays.`))
-                            remove.mutate(u.id);
-                        }}
-                        data-testid="user-delete"
+                        testId="user-delete"
                       >
                         Delete
-                      </Button>
+                      </ConfirmButton>
                     </>
                   )}
                 </Group>
