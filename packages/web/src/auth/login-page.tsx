@@ -14,9 +14,11 @@ import {
 import { type FormEvent, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError, errorMessage } from "../api/problem.js";
+import { MfaLoginStep } from "../account/mfa-login-step.js";
 import { Logo } from "../components/logo.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { useAuth } from "./auth-context.js";
+import { SsoSignIn } from "./sso-sign-in.js";
 
 /** Only same-origin paths: `next` comes from the URL and must not send the user elsewhere. */
 function safeNext(next: string | null): string {
@@ -46,16 +48,24 @@ export function LoginPage() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Set when the password was right and the account asks for an MFA code next.
+  const [mfaToken, setMfaToken] = useState<string | null>(null);
   const next = safeNext(params.get("next"));
 
   if (user && !busy) return <Navigate to={next} replace />;
+  if (mfaToken) return <MfaLoginStep mfaToken={mfaToken} onRestart={() => setMfaToken(null)} />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await login(username.trim(), password);
+      const challenge = await login(username.trim(), password);
+      if (challenge) {
+        setMfaToken(challenge.mfa_token);
+        setPassword("");
+        return;
+      }
       await navigate(next, { replace: true });
     } catch (err) {
       setError(loginError(err));
@@ -111,6 +121,7 @@ export function LoginPage() {
             </Button>
           </Stack>
         </form>
+        <SsoSignIn next={next} />
       </Paper>
     </Center>
   );
