@@ -1,5 +1,6 @@
 /** TanStack Query hooks of the settings pages: one list hook, one mutation that refreshes what it changed. */
 import { type QueryKey, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { useApi } from "../auth/auth-context.js";
 import type { AdminSite, AdminUser, ApiKey, Client } from "./admin-types.js";
 
@@ -26,6 +27,11 @@ function useList<T>(key: QueryKey, path: string, enabled = true) {
 }
 
 export const useUsers = () => useList<AdminUser>(ADMIN_KEYS.users, "/api/v1/users");
+/** Username by user id: the audit log and API keys name users by id. */
+export function useUserNames(): Map<string, string> {
+  const users = useUsers();
+  return useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.username])), [users.data]);
+}
 export const useApiKeys = () => useList<ApiKey>(ADMIN_KEYS.apiKeys, "/api/v1/api-keys");
 /** Staff admins only: a client's own admin gets 403, so the page does not ask. */
 export const useClients = (enabled = true) => useList<Client>(ADMIN_KEYS.clients, "/api/v1/clients", enabled);

@@ -6,7 +6,7 @@ import { QueryTable } from "../../components/query-table.js";
 import { ConfirmButton } from "../../components/row-actions.js";
 import { formatTime } from "../../format.js";
 import { timeOrNever } from "../admin-format.js";
-import { ADMIN_KEYS, apiPath, useAdminMutation, useApiKeys } from "../admin-queries.js";
+import { ADMIN_KEYS, apiPath, useAdminMutation, useApiKeys, useUserNames } from "../admin-queries.js";
 import type { CreatedApiKey } from "../admin-types.js";
 import { SettingsPage } from "../settings-layout.js";
 import { ApiKeyForm } from "./api-key-form.js";
@@ -15,6 +15,7 @@ import { KeyReveal } from "./key-reveal.js";
 export function ApiKeysPage() {
   const api = useApi();
   const keys = useApiKeys();
+  const nameOf = useUserNames();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const revoke = useAdminMutation(
@@ -65,7 +66,7 @@ export function ApiKeysPage() {
               </Table.Td>
               <Table.Td className="num">
                 {formatTime(k.created_at)}
-                {k.created_by ? ` by ${k.created_by}` : ""}
+                {k.created_by && nameOf.has(k.created_by) ? ` by ${nameOf.get(k.created_by)}` : ""}
               </Table.Td>
               <Table.Td className="num">{timeOrNever(k.last_used_at)}</Table.Td>
               <Table.Td data-testid="api-key-status">

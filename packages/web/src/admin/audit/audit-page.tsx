@@ -3,7 +3,7 @@ import { Fragment, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { QueryTable } from "../../components/query-table.js";
 import { formatTime } from "../../format.js";
-import { useUsers } from "../admin-queries.js";
+import { useUserNames } from "../admin-queries.js";
 import type { AuditEntry } from "../admin-types.js";
 import { SettingsPage } from "../settings-layout.js";
 import { AuditFilterBar } from "./audit-filter-bar.js";
@@ -43,10 +43,9 @@ export function AuditPage() {
   const search = params.toString();
   const filters = useMemo(() => auditFiltersFromSearch(new URLSearchParams(search)), [search]);
   const pages = useAuditPages(filters);
-  const users = useUsers();
   const [open, setOpen] = useState<string | null>(null);
   // User changes are audited under the user's id: show the name beside it.
-  const nameOf = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.username])), [users.data]);
+  const nameOf = useUserNames();
   const entries = useMemo(() => pages.data?.pages.flatMap((p) => p.items), [pages.data]);
 
   return (
