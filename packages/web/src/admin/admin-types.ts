@@ -27,6 +27,8 @@ export interface ApiKey {
   prefix: string;
   scopes: ApiKeyScope[];
   site: string | null;
+  /** The client the key acts for (servers with clients); null with no site: an operator key. */
+  client?: string | null;
   created_by: string | null;
   created_at: string;
   last_used_at: string | null;

@@ -60,7 +60,7 @@ export function ApiKeysPage() {
               <Table.Td data-testid="api-key-site-cell">
                 {k.site ?? (
                   <Text span size="xs" c="dimmed">
-                    every site
+                    {k.client ? `every site of ${k.client}` : "every site"}
                   </Text>
                 )}
               </Table.Td>
