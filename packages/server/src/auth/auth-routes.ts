@@ -3,7 +3,11 @@ import { principalOf } from "../http/guard.js";
 import { HttpProblem, problemResponses } from "../http/problem.js";
 import { LoginBody, LoginReply, MeSchema, PasswordBody } from "./auth-schemas.js";
 import type { AuthService } from "./auth-service.js";
-import { createLoginThrottle } from "./login-throttle.js";
+import { createLoginThrottle, type LoginThrottle } from "./login-throttle.js";
+import { finishLogin } from "./mfa-login.js";
+import { MfaChallengeReply } from "./mfa-schemas.js";
+import type { MfaService } from "./mfa-service.js";
+import type { UserRow } from "./users-repo.js";
 
 export interface LoginRateLimit {
   /** Attempts allowed per IP + username within the window (default 10). */
@@ -16,18 +20,24 @@ export interface LoginRateLimit {
   perUserMax?: number;
 }
 
-/** POST /auth/login, /auth/logout, /auth/password and GET /auth/me. */
-export function authRoutes(deps: {
-  auth: AuthService;
-  loginRateLimit: LoginRateLimit;
-}): FastifyPluginAsyncTypebox {
-  const { auth } = deps;
-  const limit = deps.loginRateLimit;
-  const throttle = createLoginThrottle({
+/** The failed-sign-in counts per IP and per username; shared by the password and MFA code steps. */
+export function createLoginThrottleFor(limit: LoginRateLimit): LoginThrottle {
+  return createLoginThrottle({
     perIpMax: limit.perIpMax ?? 3 * limit.max,
     perUserMax: limit.perUserMax ?? 3 * limit.max,
     timeWindowMs: limit.timeWindowMs,
   });
+}
+
+/** POST /auth/login, /auth/logout, /auth/password and GET /auth/me. */
+export function authRoutes(deps: {
+  auth: AuthService;
+  mfa: MfaService;
+  loginRateLimit: LoginRateLimit;
+  throttle?: LoginThrottle;
+}): FastifyPluginAsyncTypebox {
+  const { auth, mfa } = deps;
+  const throttle = deps.throttle ?? createLoginThrottleFor(deps.loginRateLimit);
   return async (app) => {
     app.post(
       "/api/v1/auth/login",
@@ -48,9 +58,9 @@ export function authRoutes(deps: {
         },
         schema: {
           tags: ["auth"],
-          summary: "Sign in; returns a session token",
+          summary: "Sign in; returns a session token, or an mfa_token for the code step when MFA is on",
           body: LoginBody,
-          response: { 200: LoginReply, ...problemResponses(400, 401, 429) },
+          response: { 200: Type.Union([LoginReply, MfaChallengeReply]), ...problemResponses(400, 401, 429) },
         },
       },
       async (request) => {
@@ -59,19 +69,18 @@ export function authRoutes(deps: {
         if (verdict.reason) {
           throw new HttpProblem(429, verdict.reason, { "retry-after": String(verdict.retryAfterS) });
         }
-        let result: Awaited<ReturnType<AuthService["login"]>>;
+        let user: UserRow;
         try {
-          result = await auth.login(request.body.username, request.body.password, {
-            ip: request.ip ?? null,
-            userAgent: request.headers["user-agent"] ?? null,
-          });
+          user = await auth.checkPassword(request.body.username, request.body.password);
         } catch (err) {
           if (err instanceof HttpProblem && err.status === 401) throttle.failed(ip, request.body.username);
           throw err;
         }
-        // So the audit row names the user who signed in.
-        request.principal = result.principal;
-        return { token: result.token, expires_at: result.expiresAt.toISOString(), user: result.user };
+        // With MFA on, the password earns only a short-lived token for the code step (mfa-routes.ts).
+        if (await mfa.isEnabled(user.id)) {
+          return { mfa_required: true as const, mfa_token: await mfa.startChallenge(user.id) };
+        }
+        return finishLogin({ auth, mfa }, user, request);
       },
     );
 
@@ -97,7 +106,10 @@ export function authRoutes(deps: {
           response: { 200: MeSchema, ...problemResponses(401) },
         },
       },
-      async (request) => auth.me(principalOf(request)),
+      async (request) => {
+        const me = await auth.me(principalOf(request));
+        return { ...me, ...(await mfa.status(me.id, me.role)) };
+      },
     );
 
     app.post(

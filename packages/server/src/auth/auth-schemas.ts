@@ -11,7 +11,11 @@ export function stringEnum<const T extends readonly string[]>(
   return Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
 }
 
-export const RoleSchema = stringEnum(ROLES, { description: "admin ⊃ analyst ⊃ audit" });
+export const RoleSchema = stringEnum(ROLES, { description: "admin ⊃ supervisor ⊃ analyst ⊃ audit" });
+/** A user's or key's client (tenant); null: operator staff, who see every client. */
+export const ClientRef = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
+  description: "Client name; null = operator staff (every client)",
+});
 export const ScopeSchema = stringEnum(API_KEY_SCOPES);
 
 export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9._@-]+$" });
@@ -28,7 +32,12 @@ export const MeSchema = Type.Object({
   id: Type.String(),
   username: Type.String(),
   role: RoleSchema,
+  client: Type.Optional(ClientRef),
   email: Type.Union([Type.String(), Type.Null()]),
+  mfa_enabled: Type.Boolean(),
+  mfa_enrollment_required: Type.Boolean({
+    description: "The role must use MFA and it is not on yet: only enrolment, /auth/me and logout answer",
+  }),
 });
 
 export const LoginBody = Type.Object(
@@ -42,6 +51,9 @@ export const LoginReply = Type.Object({
   token: Type.String({ description: "Send as Authorization: Bearer <token>" }),
   expires_at: Type.String({ format: "date-time", description: "Sliding: each use extends the session" }),
   user: MeSchema,
+  mfa_enrollment_required: Type.Optional(
+    Type.Literal(true, { description: "This session may only enrol MFA (POST /auth/mfa/enroll, /confirm)" }),
+  ),
 });
 
 export const PasswordBody = Type.Object(
@@ -53,8 +65,10 @@ export const UserSchema = Type.Object({
   id: Type.String(),
   username: Type.String(),
   role: RoleSchema,
+  client: ClientRef,
   email: Type.Union([Type.String(), Type.Null()]),
   is_active: Type.Boolean(),
+  mfa_enabled: Type.Boolean(),
   last_login: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   created_at: Type.String({ format: "date-time" }),
 });
@@ -66,12 +80,14 @@ export const CreateUserBody = Type.Object(
     password: NewPassword,
     role: RoleSchema,
     email: Type.Optional(NullableEmail),
+    client: Type.Optional(ClientRef),
   },
   { additionalProperties: false },
 );
 export const UpdateUserBody = Type.Object(
   {
     role: Type.Optional(RoleSchema),
+    client: Type.Optional(ClientRef),
     email: Type.Optional(NullableEmail),
     password: Type.Optional(NewPassword),
     is_active: Type.Optional(Type.Boolean()),
@@ -84,7 +100,12 @@ export const ApiKeySchema = Type.Object({
   name: Type.String(),
   prefix: Type.String({ description: "The key's first characters, to tell keys apart" }),
   scopes: Type.Array(ScopeSchema),
-  site: Type.Union([Type.String(), Type.Null()], { description: "An ingest key bound to a site" }),
+  site: Type.Union([Type.String(), Type.Null()], {
+    description: "A key bound to a site: it reads and ingests that site's events only",
+  }),
+  client: Type.Union([Type.String(), Type.Null()], {
+    description: "The client the key acts for; null (and no site): an operator key",
+  }),
   created_by: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String({ format: "date-time" }),
   last_used_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),

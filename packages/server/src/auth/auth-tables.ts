@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 import type { ApiKeyScope, Role } from "../http/access.js";
+import type { MfaTables } from "./mfa-tables.js";
 
 /**
  * Kysely table interfaces for the auth feature (created by migration 0001-auth).
@@ -19,6 +20,8 @@ export interface UsersTable {
   email: string | null;
   password_hash: string;
   role: Role;
+  /** The client (tenant) the user belongs to; null for operator staff. */
+  client: string | null;
   is_active: Generated<boolean>;
   last_login: NullableTimestamp;
   created_at: DefaultedTimestamp;
@@ -46,6 +49,8 @@ export interface ApiKeysTable {
   prefix: string;
   scopes: ApiKeyScope[];
   site: string | null;
+  /** The client the key acts for (its site's, or its creator's); null with no site: an operator key. */
+  client: ColumnType<string | null, string | null | undefined, string | null>;
   created_by: string | null;
   created_at: DefaultedTimestamp;
   last_used_at: NullableTimestamp;
@@ -65,9 +70,12 @@ export interface AuditLogTable {
   /** jsonb; written as a JSON string (see audit-repo.ts), read back as parsed JSON. */
   detail: ColumnType<unknown, string, string>;
   ip: string | null;
+  /** The actor's client, so a client's admin reads its own trail; null for staff. */
+  client: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export interface AuthTables {
+/** MFA tables ride along, so every program that sees the auth tables sees them too. */
+export interface AuthTables extends MfaTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;

@@ -8,6 +8,7 @@ export interface ActiveSession {
   user_id: string;
   username: string;
   role: Role;
+  client: string | null;
   expires_at: Date;
   last_seen_at: Date;
 }
@@ -34,6 +35,7 @@ export function createSessionsRepo(db: Kysely<StateDatabase>) {
           "sessions.user_id",
           "users.username",
           "users.role",
+          "users.client",
           "sessions.expires_at",
           "sessions.last_seen_at",
         ])
@@ -57,6 +59,29 @@ export function createSessionsRepo(db: Kysely<StateDatabase>) {
         .where("id", "=", id)
         .where("revoked_at", "is", null)
         .execute();
+    },
+    /** A user's live sessions, newest first (for "My account"). */
+    async listActiveForUser(userId: string) {
+      return db
+        .selectFrom("sessions")
+        .select(["id", "created_at", "last_seen_at", "ip", "user_agent"])
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .where("expires_at", ">", sql<Date>`now()`)
+        .orderBy("created_at", "desc")
+        .execute();
+    },
+    /** Revoke one session if it is the user's own and still live; false otherwise. */
+    async revokeOwn(id: string, userId: string): Promise<boolean> {
+      const result = await db
+        .updateTable("sessions")
+        .set({ revoked_at: sql<Date>`now()` })
+        .where("id", "=", id)
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .where("expires_at", ">", sql<Date>`now()`)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
     /** Revoke every live session of a user, except `keepId` when given. */
     async revokeAllForUser(userId: string, keepId?: string): Promise<void> {

@@ -10,6 +10,8 @@ export interface UserRow {
   email: string | null;
   password_hash: string;
   role: Role;
+  /** null: operator staff. */
+  client: string | null;
   is_active: boolean;
   last_login: Date | null;
   created_at: Date;
@@ -18,6 +20,7 @@ export interface UserRow {
 
 export interface UserChanges {
   role?: Role;
+  client?: string | null;
   email?: string | null;
   password_hash?: string;
   is_active?: boolean;
@@ -25,8 +28,34 @@ export interface UserChanges {
 
 export function createUsersRepo(db: Kysely<StateDatabase>) {
   return {
-    async list(): Promise<UserRow[]> {
-      return db.selectFrom("users").selectAll().orderBy("username").execute();
+    async list(): Promise<(UserRow & { mfa_enabled: boolean })[]> {
+      // With whether the user has MFA on (mfa-tables.ts), for the admin's users list.
+      return db
+        .selectFrom("users")
+        .selectAll("users")
+        .select((eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom("user_mfa")
+                .select("user_mfa.user_id")
+                .whereRef("user_mfa.user_id", "=", "users.id")
+                .where("user_mfa.enabled_at", "is not", null),
+            )
+            .$castTo<boolean>()
+            .as("mfa_enabled"),
+        )
+        .orderBy("username")
+        .execute();
+    },
+    async mfaEnabled(id: string): Promise<boolean> {
+      const row = await db
+        .selectFrom("user_mfa")
+        .select("user_id")
+        .where("user_id", "=", id)
+        .where("enabled_at", "is not", null)
+        .executeTakeFirst();
+      return row !== undefined;
     },
     async findById(id: string): Promise<UserRow | undefined> {
       return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
@@ -50,6 +79,7 @@ export function createUsersRepo(db: Kysely<StateDatabase>) {
         .selectFrom("users")
         .select(sql<string>`count(*)`.as("n"))
         .where("role", "=", "admin")
+        .where("client", "is", null)
         .where("is_active", "=", true)
         .executeTakeFirstOrThrow();
       return Number(row.n);
