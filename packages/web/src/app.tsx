@@ -2,6 +2,8 @@ import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
+import { AccountPage } from "./account/account-page.js";
+import { EnrolmentRequiredPage } from "./account/enrolment-required-page.js";
 import { settingsRoutes } from "./admin/settings-routes.js";
 import { AlertDetailPage } from "./alerts/alert-detail-page.js";
 import { AlertsPage } from "./alerts/alerts-page.js";
@@ -43,6 +45,8 @@ function RequireUser() {
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
   }
+  // The server answers only enrolment until then (auth/mfa-gate.ts): no shell, no live channel.
+  if (user.mfa_enrollment_required) return <EnrolmentRequiredPage />;
   return (
     <LiveProvider>
       <Shell />
@@ -74,6 +78,7 @@ export function App() {
                 <Route path="feeds" element={<FeedsPage />} />
                 <Route path="sources" element={<SourcesPage />} />
                 <Route path="status" element={<StatusPage />} />
+                <Route path="account" element={<AccountPage />} />
                 {settingsRoutes()}
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>

@@ -13,12 +13,21 @@ export interface User {
   username: string;
   role: Role;
   email: string | null;
+  mfa_enabled?: boolean;
+  /** The role must use MFA and it is not on yet: the server answers only enrolment until it is. */
+  mfa_enrollment_required?: boolean;
 }
 
 export interface LoginResponse {
   token: string;
   expires_at: string;
   user: User;
+}
+
+/** The login reply when MFA is on: a code is needed (POST /api/v1/auth/mfa/verify). */
+export interface MfaChallenge {
+  mfa_required: true;
+  mfa_token: string;
 }
 
 export type ApiEvent = Omit<Event, "timestamp"> & { timestamp: string };

@@ -1,15 +1,20 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { ApiClient } from "../api/client.js";
-import type { LoginResponse, User } from "../api/types.js";
-import { clearSession, loadSession, type Session, saveSession } from "./session.js";
+import type { LoginResponse, MfaChallenge, User } from "../api/types.js";
+import { clearSession, currentToken, loadSession, type Session, saveSession } from "./session.js";
 
 interface AuthValue {
   user: User | null;
   api: ApiClient;
   /** Set when the server ended the session (a 401 anywhere), so sign-in can say why. */
   expired: boolean;
-  login(username: string, password: string): Promise<void>;
+  /** Signs in, or returns the MFA challenge when the account needs a code (then call verifyMfa). */
+  login(username: string, password: string): Promise<MfaChallenge | null>;
+  /** The second step of sign-in: the challenge's token and a TOTP or recovery code. */
+  verifyMfa(mfaToken: string, code: string): Promise<void>;
+  /** Reads /auth/me again (after enrolling MFA, say). */
+  refreshUser(): Promise<void>;
   logout(): Promise<void>;
 }
 
@@ -51,20 +56,47 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // Only on start and when a new token appears.
   }, [api, restoredToken]);
 
+  const start = useCallback((res: LoginResponse) => {
+    const next = { token: res.token, user: res.user };
+    saveSession(next);
+    setExpired(false);
+    setSession(next);
+  }, []);
+
   const login = useCallback(
     async (username: string, password: string) => {
-      const res = await api.post<LoginResponse>(
+      const res = await api.post<LoginResponse | MfaChallenge>(
         "/api/v1/auth/login",
         { username, password },
         { skipUnauthorizedHook: true },
       );
-      const next = { token: res.token, user: res.user };
-      saveSession(next);
-      setExpired(false);
-      setSession(next);
+      if ("mfa_required" in res) return res;
+      start(res);
+      return null;
     },
-    [api],
+    [api, start],
   );
+
+  const verifyMfa = useCallback(
+    async (mfaToken: string, code: string) => {
+      start(
+        await api.post<LoginResponse>(
+          "/api/v1/auth/mfa/verify",
+          { mfa_token: mfaToken, code },
+          { skipUnauthorizedHook: true },
+        ),
+      );
+    },
+    [api, start],
+  );
+
+  const refreshUser = useCallback(async () => {
+    const token = currentToken();
+    if (!token) return;
+    const next = { token, user: await api.get<User>("/api/v1/auth/me") };
+    saveSession(next);
+    setSession(next);
+  }, [api]);
 
   const logout = useCallback(async () => {
     try {
@@ -76,8 +108,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [api, endSession]);
 
   const value = useMemo<AuthValue>(
-    () => ({ user: session?.user ?? null, api, expired, login, logout }),
-    [session, api, expired, login, logout],
+    () => ({ user: session?.user ?? null, api, expired, login, verifyMfa, refreshUser, logout }),
+    [session, api, expired, login, verifyMfa, refreshUser, logout],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -13,8 +13,8 @@ import {
 } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { ApiError, errorMessage } from "../api/problem.js";
 import { MfaLoginStep } from "../account/mfa-login-step.js";
+import { ApiError, errorMessage } from "../api/problem.js";
 import { Logo } from "../components/logo.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { useAuth } from "./auth-context.js";

@@ -64,7 +64,17 @@ function CurrentUser({
   const { user } = useAuth();
   if (!user) return null;
   return (
-    <Text size="sm" data-testid={testId} {...props}>
+    // The name leads to My account (password, MFA, sessions).
+    <Text
+      component={RouterLink}
+      to="/account"
+      size="sm"
+      c="inherit"
+      td="none"
+      title="My account"
+      data-testid={testId}
+      {...props}
+    >
       {user.username}{" "}
       <Text span c="dimmed" size="xs" tt="uppercase">
         {user.role}
