@@ -112,11 +112,8 @@ describe.skipIf(!hasChromium)("single sign-on in the console", () => {
     await expect(textOf(page.locator(tid("current-user")))).resolves.toMatch(/^carol\.ops\s/);
     // The token is out of the address bar and history; the session is the console's usual one.
     expect(page.url()).not.toContain("sso_token");
-    const me = await page.evaluate(async () => {
-      const token = sessionStorage.getItem("vigil.token");
-      const res = await fetch("/api/v1/auth/me", { headers: { Authorization: `Bearer ${token}` } });
-      return (await res.json()) as { username: string; role: string; email: string };
-    });
+    const token = await page.evaluate<string | null>("sessionStorage.getItem('vigil.token')");
+    const me = (await t.api("GET", "/api/v1/auth/me", undefined, token ?? "")).json();
     expect(me).toMatchObject({ username: "carol.ops", role: "admin", email: "carol@soc.test" });
     await shootPage(page, SHOTS, "sso-signed-in.png");
     // The provider's development pages load a web font (no network here) and have no favicon: not ours.
