@@ -41,7 +41,13 @@ export function createAuth(db: Kysely<StateDatabase>, options: AuthOptions = {})
   const sessions = createSessionsRepo(db);
   const apiKeys = createApiKeysRepo(db);
   const services = {
-    auth: createAuthService({ users, sessions, apiKeys, sessionTtlMs: options.sessionTtlMs }),
+    auth: createAuthService({
+      users,
+      sessions,
+      apiKeys,
+      sessionTtlMs: options.sessionTtlMs,
+      ssoOnlyStaff: options.oidc?.config.ssoOnlyStaff ?? false,
+    }),
     users: createUsersService({
       users,
       sessions,

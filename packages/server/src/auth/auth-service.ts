@@ -33,7 +33,12 @@ export interface AuthServiceDeps {
   apiKeys: ApiKeysRepo;
   /** Session lifetime; each use pushes the expiry this far ahead again (sliding). Default 12 h. */
   sessionTtlMs?: number;
+  /** Operator staff (users with no client) must use single sign-on (VIGIL_OIDC_SSO_ONLY_STAFF). */
+  ssoOnlyStaff?: boolean;
 }
+
+export const SSO_ONLY_STAFF =
+  "Operator staff sign in with single sign-on: use the SSO button (VIGIL_OIDC_SSO_ONLY_STAFF)";
 
 /** Don't write to the store on every request: refresh a session or key at most this often. */
 const TOUCH_EVERY_MS = 60_000;
@@ -52,6 +57,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       const user = await users.findByUsername(username);
       const ok = await verifyPassword(user?.password_hash ?? null, password);
       if (!user || !ok || !user.is_active) throw new HttpProblem(401, LOGIN_FAILED);
+      // Said only after a right password, so it tells a guesser nothing about which accounts are staff.
+      if (deps.ssoOnlyStaff && user.client === null) throw new HttpProblem(403, SSO_ONLY_STAFF);
       return user;
     },
 
