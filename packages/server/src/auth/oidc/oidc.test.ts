@@ -123,7 +123,7 @@ describe("single sign-on (OpenID Connect) against a real provider", () => {
       VIGIL_OIDC_CLIENT_ID: op.clientId,
       VIGIL_OIDC_CLIENT_SECRET: op.clientSecret,
       VIGIL_OIDC_NAME: "Test IdP",
-      VIGIL_OIDC_ROLE_MAP: "soc-admins=admin,soc-leads=analyst,analysts=analyst",
+      VIGIL_OIDC_ROLE_MAP: "soc-admins=admin,soc-leads=supervisor,analysts=analyst",
     });
     if (!config.oidc) throw new Error("OIDC not configured");
     const state = await openTestStateStore();
@@ -159,6 +159,21 @@ describe("single sign-on (OpenID Connect) against a real provider", () => {
     return t.state.store.db.selectFrom("audit_log").selectAll().where("action", "=", action).execute();
   }
 
+  it("documents its three public routes in the OpenAPI document", async () => {
+    const doc = (await (await fetch(`${base}/api/docs/json`)).json()) as {
+      paths: Record<string, { get?: { security?: unknown[]; responses: Record<string, unknown> } }>;
+    };
+    const info = doc.paths["/api/v1/auth/oidc"]?.get;
+    const login = doc.paths["/api/v1/auth/oidc/login"]?.get;
+    const callback = doc.paths[CALLBACK_PATH]?.get;
+    for (const route of [info, login, callback]) expect(route?.security).toEqual([]);
+    expect(Object.keys(info?.responses ?? {})).toContain("200");
+    expect(Object.keys(login?.responses ?? {})).toEqual(expect.arrayContaining(["302", "502"]));
+    expect(Object.keys(callback?.responses ?? {})).toEqual(
+      expect.arrayContaining(["302", "400", "403", "409"]),
+    );
+  });
+
   it("tells the login page single sign-on is on, and by which name", async () => {
     const res = await fetch(`${base}/api/v1/auth/oidc`);
     expect(await res.json()).toEqual({ enabled: true, name: "Test IdP" });
@@ -192,14 +207,14 @@ describe("single sign-on (OpenID Connect) against a real provider", () => {
     const token = decodeURIComponent(location.split("sso_token=")[1] ?? "");
     const me = await fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ username: "alice", role: "analyst", email: "alice@acme.test" });
+    expect(await me.json()).toMatchObject({ username: "alice", role: "supervisor", email: "alice@acme.test" });
     const user = await t.state.store.db
       .selectFrom("users")
       .selectAll()
       .where("username", "=", "alice")
       .executeTakeFirstOrThrow();
     expect(user.client).toBe("acme");
-    expect(user.role).toBe("analyst");
+    expect(user.role).toBe("supervisor");
 
     // A second sign-in finds the same linked user rather than making another.
     const again = await start();
