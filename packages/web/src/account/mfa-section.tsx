@@ -118,7 +118,7 @@ function Enrol({ onConfirmed }: { onConfirmed: (codes: string[]) => void }) {
           value={code}
           onChange={(e) => setCode(e.currentTarget.value)}
           data-testid="mfa-confirm-code"
-          maw={220}
+          maw={320}
         />
         <Group gap="sm">
           <Button
