@@ -166,4 +166,35 @@ describe.skipIf(!hasChromium)("MFA and My account in Chromium", () => {
     await page.locator(tid("account-page")).waitFor();
     expect(session.problems.list).toEqual([]);
   });
+
+  it("holds a user whose role must use MFA on the enrolment page until they have set it up", async () => {
+    const admin = session.t.adminToken;
+    const set = await api("PUT", "/api/v1/auth/mfa/policy", { required_roles: ["audit"] }, admin);
+    expect(set.status).toBe(200);
+    const auditor = `aud-${suffix}`;
+    expect(
+      (await api("POST", "/api/v1/users", { username: auditor, password: PASSWORD, role: "audit" }, admin))
+        .status,
+    ).toBe(201);
+
+    await page.locator(tid("sign-out")).click();
+    await page.waitForURL(/\/login/);
+    await submitLogin(page, auditor, PASSWORD);
+    await page.locator(tid("mfa-enrolment-required")).waitFor();
+    // No console behind it: the server would refuse its requests anyway.
+    await expect(page.locator(tid("nav")).count()).resolves.toBe(0);
+    await page.locator(tid("mfa-enroll")).click();
+    secret = (await textOf(page.locator(tid("mfa-secret")))).trim();
+    await session.shoot("mfa-enrolment-required.png");
+    lastStep = 0;
+    await page.locator(tid("mfa-confirm-code")).fill(await nextCode());
+    await page.locator(tid("mfa-confirm")).click();
+    await page.locator(tid("recovery-codes")).waitFor();
+    await page.locator(tid("recovery-done")).click();
+    await page.locator(tid("nav")).waitFor();
+    await expect(textOf(page.locator(tid("current-user")))).resolves.toContain(auditor);
+    session.problems.take(/403/);
+    expect(session.problems.list).toEqual([]);
+    await api("PUT", "/api/v1/auth/mfa/policy", { required_roles: [] }, admin);
+  });
 });
