@@ -79,7 +79,9 @@ export function createAuth(db: Kysely<StateDatabase>, options: AuthOptions = {})
     await app.register(auditRoutes({ audit: services.audit }));
     await app.register(
       oidcRoutes({
-        oidc: options.oidc ? createOidcService({ ...options.oidc, db, users, auth: services.auth }) : null,
+        oidc: options.oidc
+          ? createOidcService({ ...options.oidc, db, users, auth: services.auth, mfa: services.mfa })
+          : null,
         name: options.oidc?.config.name ?? "",
         audit: services.audit,
       }),

@@ -18,7 +18,7 @@ import { ApiError, errorMessage } from "../api/problem.js";
 import { Logo } from "../components/logo.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { useAuth } from "./auth-context.js";
-import { SsoSignIn } from "./sso-sign-in.js";
+import { SsoSignIn, takeSsoMfaToken } from "./sso-sign-in.js";
 
 /** Only same-origin paths: `next` comes from the URL and must not send the user elsewhere. */
 function safeNext(next: string | null): string {
@@ -49,7 +49,7 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Set when the password was right and the account asks for an MFA code next.
-  const [mfaToken, setMfaToken] = useState<string | null>(null);
+  const [mfaToken, setMfaToken] = useState<string | null>(takeSsoMfaToken);
   const next = safeNext(params.get("next"));
 
   if (user && !busy) return <Navigate to={next} replace />;

@@ -14,6 +14,19 @@ const TOKEN_PREFIX = "#sso_token=";
 /** Where the user was going before the round trip through the provider (same-origin path only). */
 const NEXT_KEY = "vigil.sso_next";
 
+const MFA_PREFIX = "#sso_mfa=";
+
+/**
+ * Back from the provider as a user with MFA on: the code step's token, taken out of the address bar
+ * (once: React keeps the first result of a state initializer).
+ */
+export function takeSsoMfaToken(): string | null {
+  const hash = window.location.hash;
+  if (!hash.startsWith(MFA_PREFIX)) return null;
+  window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  return decodeURIComponent(hash.slice(MFA_PREFIX.length)) || null;
+}
+
 interface OidcInfo {
   enabled: boolean;
   name: string;

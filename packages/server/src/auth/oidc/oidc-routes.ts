@@ -101,7 +101,8 @@ export function oidcRoutes(deps: {
           tags: ["auth"],
           summary:
             "The provider's redirect back: checks state and nonce, signs the user in and redirects to " +
-            "/login#sso_token=… (a fragment, so the token never reaches a server log)",
+            "/login#sso_token=… (a fragment, so the token never reaches a server log), or to " +
+            "/login#sso_mfa=… (the token for POST /auth/mfa/verify) when the user has MFA on",
           querystring: CallbackQuery,
           response: { 302: Redirect, ...problemResponses(400, 403, 404, 409, 502) },
         },
@@ -113,7 +114,16 @@ export function oidcRoutes(deps: {
         // The login is used once, whatever the outcome: the browser's cookie goes too.
         reply.header("set-cookie", setCookie(request, "", 0)).header("cache-control", "no-store");
         try {
-          const result = await service.finish(cookieOf(request), query, meta);
+          const outcome = await service.finish(cookieOf(request), query, meta);
+          if (outcome.kind === "mfa") {
+            // The login page asks for the code (POST /auth/mfa/verify), as after a right password.
+            await record(request, outcome.username, "anonymous", 302, {
+              via: "single sign-on",
+              mfa_required: true,
+            });
+            return reply.redirect(`/login#sso_mfa=${encodeURIComponent(outcome.mfaToken)}`, 302);
+          }
+          const { result } = outcome;
           request.principal = result.principal;
           await record(request, result.user.username, "user", 302, { via: "single sign-on" });
           return reply.redirect(`/login#sso_token=${encodeURIComponent(result.token)}`, 302);

@@ -7,6 +7,7 @@ import type { Role } from "../../http/access.js";
 import { HttpProblem } from "../../http/problem.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
 import type { AuthService, LoginResult } from "../auth-service.js";
+import type { MfaService } from "../mfa-service.js";
 import { sha256Hex } from "../secrets.js";
 import type { UsersRepo } from "../users-repo.js";
 import { mapClaims } from "./claims.js";
@@ -45,7 +46,14 @@ export interface OidcServiceDeps {
   db: Kysely<StateDatabase>;
   users: UsersRepo;
   auth: AuthService;
+  /** A user who turned on Vigil's MFA gives their code after the provider too, as after a password. */
+  mfa: Pick<MfaService, "isEnabled" | "startChallenge">;
 }
+
+/** A session, or (the user has MFA on) the token of the code step that leads to one. */
+export type SsoOutcome =
+  | { kind: "session"; result: LoginResult }
+  | { kind: "mfa"; mfaToken: string; username: string };
 
 /** Usernames follow the local pattern (letters, digits, . _ @ -), so a provider's "Jane Doe" becomes "Jane_Doe". */
 function localUsername(name: string): string {
@@ -115,7 +123,7 @@ export function createOidcService(deps: OidcServiceDeps) {
       loginId: string | undefined,
       query: URLSearchParams,
       meta: { ip: string | null; userAgent: string | null },
-    ): Promise<LoginResult> {
+    ): Promise<SsoOutcome> {
       if (!loginId) {
         throw new OidcRefusal(400, "No single sign-on is under way in this browser (its cookie is missing)");
       }
@@ -193,7 +201,10 @@ export function createOidcService(deps: OidcServiceDeps) {
       const user = await linkUser(idClaims.iss, idClaims.sub, mapped, named);
       if (!user.is_active)
         throw new OidcRefusal(403, `The account ${user.username} is disabled`, user.username);
-      return deps.auth.openSession(user, meta);
+      if (await deps.mfa.isEnabled(user.id)) {
+        return { kind: "mfa", mfaToken: await deps.mfa.startChallenge(user.id), username: user.username };
+      }
+      return { kind: "session", result: await deps.auth.openSession(user, meta) };
     },
   };
 

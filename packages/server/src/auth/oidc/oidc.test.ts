@@ -1,5 +1,6 @@
 import { createServer } from "node:net";
 import { sql } from "kysely";
+import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/config.js";
 import { buildHttpApp, type VigilApp } from "../../http/app.js";
@@ -115,6 +116,7 @@ describe("single sign-on (OpenID Connect) against a real provider", () => {
         bob: { preferred_username: "bob", email: "bob@vigil.test", vigil_role: "analysts" },
         mallory: { preferred_username: "mallory", email: "mallory@acme.test", vigil_role: "marketing" },
         impostor: { preferred_username: "admin", vigil_role: "soc-admins" },
+        dave: { preferred_username: "dave", email: "dave@vigil.test", vigil_role: "analysts" },
       },
     });
     const config = loadConfig({
@@ -207,7 +209,11 @@ describe("single sign-on (OpenID Connect) against a real provider", () => {
     const token = decodeURIComponent(location.split("sso_token=")[1] ?? "");
     const me = await fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ username: "alice", role: "supervisor", email: "alice@acme.test" });
+    expect(await me.json()).toMatchObject({
+      username: "alice",
+      role: "supervisor",
+      email: "alice@acme.test",
+    });
     const user = await t.state.store.db
       .selectFrom("users")
       .selectAll()
@@ -298,5 +304,38 @@ describe("single sign-on (OpenID Connect) against a real provider", () => {
     const back = await browser.signInAtProvider(authorize.href, "impostor", `${base}${CALLBACK_PATH}`);
     const res = await browser.get(back);
     expect(res.status).toBe(409);
+  });
+
+  it("asks a user who turned on Vigil's MFA for their code after the provider, as after a password", async () => {
+    const signIn = async (): Promise<string> => {
+      const { browser, authorize } = await start();
+      const back = await browser.signInAtProvider(authorize.href, "dave", `${base}${CALLBACK_PATH}`);
+      const res = await browser.get(back);
+      expect(res.status).toBe(302);
+      return res.headers.get("location") ?? "";
+    };
+    const first = await signIn();
+    const token = decodeURIComponent(first.split("sso_token=")[1] ?? "");
+    const api = (path: string, body: unknown, bearer?: string) =>
+      fetch(`${base}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const enroll = (await (await api("/api/v1/auth/mfa/enroll", {}, token)).json()) as { secret: string };
+    const code = await generate({ secret: enroll.secret, epoch: Math.floor(Date.now() / 1000) });
+    const confirm = await api("/api/v1/auth/mfa/confirm", { code }, token);
+    expect(confirm.status).toBe(200);
+    const { recovery_codes } = (await confirm.json()) as { recovery_codes: string[] };
+
+    const second = await signIn();
+    expect(second).toMatch(/^\/login#sso_mfa=[\w-]+$/);
+    const mfaToken = decodeURIComponent(second.split("sso_mfa=")[1] ?? "");
+    const verified = await api("/api/v1/auth/mfa/verify", { mfa_token: mfaToken, code: recovery_codes[0] });
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toMatchObject({ user: { username: "dave" } });
   });
 });
