@@ -29,8 +29,8 @@ export interface AlertListQuery {
   to?: Date | undefined;
   q?: string | undefined;
   limit: number;
-  /** A site-bound caller sees only its site. */
-  scopeSite?: string | undefined;
+  /** The caller's sites (a client's user or key); undefined: every site. */
+  scopeSites?: readonly string[] | undefined;
 }
 
 export interface AlertCursor {
@@ -72,7 +72,10 @@ export async function listAlerts(
   let q = db.selectFrom("alerts").selectAll();
   if (query.state?.length) q = q.where("state", "in", query.state);
   if (query.severity?.length) q = q.where("severity", "in", query.severity);
-  if (query.scopeSite !== undefined) q = q.where("site", "=", query.scopeSite);
+  if (query.scopeSites !== undefined) {
+    if (query.scopeSites.length === 0) return { items: [], next_cursor: null };
+    q = q.where("site", "in", [...query.scopeSites]);
+  }
   if (query.site) q = q.where("site", "=", query.site);
   if (query.rule) q = q.where("rule_name", "=", query.rule);
   if (query.assignee) q = q.where("assigned_to", "=", query.assignee);
@@ -112,10 +115,10 @@ export async function alertDetail(
   db: Kysely<StateDatabase>,
   eventStore: EventStore,
   id: string,
-  scopeSite?: string,
+  scopeSites?: readonly string[],
 ): Promise<AlertDetail | null> {
   const alert = await getAlert(db, id);
-  if (!alert || (scopeSite !== undefined && alert.site !== scopeSite)) return null;
+  if (!alert || (scopeSites !== undefined && !scopeSites.includes(alert.site))) return null;
   const actions = await db
     .selectFrom("alert_actions")
     .selectAll()
@@ -147,14 +150,15 @@ const zeros = <K extends string>(keys: readonly K[]) =>
 export async function alertStats(
   db: Kysely<StateDatabase>,
   now: Date,
-  scopeSite?: string,
+  scopeSites?: readonly string[],
 ): Promise<AlertStats> {
   const count = sql<string>`count(*)`;
   const day = new Date(now.getTime() - 24 * 3600_000);
   const week = new Date(now.getTime() - 7 * 24 * 3600_000);
   const base = () => {
     const q = db.selectFrom("alerts");
-    return scopeSite === undefined ? q : q.where("site", "=", scopeSite);
+    // `in ('')` for a client with no sites yet: a site name is never empty, so nothing matches.
+    return scopeSites === undefined ? q : q.where("site", "in", scopeSites.length > 0 ? [...scopeSites] : [""]);
   };
   const [states, severities, last24h, top, median] = await Promise.all([
     base()

@@ -1,3 +1,4 @@
+import { createTestSites } from "../tenancy/test-sites.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,6 +51,8 @@ beforeAll(async () => {
     log: silent,
   });
   t = await openTestApp({ features: [alertRoutes({ db: state.store.db, service, eventStore: store })] });
+  await createTestSites(t.state.store.db, ["paris", "lyon"]);
+  await t.app.siteDirectory.refresh();
   paris = (await service.raise(ruleAlert({ event_ids: drops.map((e) => e.event_id) }))).alert;
   lyon = (
     await service.raise(

@@ -1,6 +1,9 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { Kysely } from "kysely";
-import { READ_EVENTS, scopeSiteOf } from "../events/route-support.js";
+import { isUuid } from "../events/event-cursor.js";
+import { READ_EVENTS, scopeSitesOf } from "../events/route-support.js";
+import { siteScopeOf } from "../http/guard.js";
+import { canSee } from "../tenancy/scope.js";
 import type { HttpFeature } from "../http/app.js";
 import { HttpProblem, problemResponses } from "../http/problem.js";
 import { inStoreRange } from "../query/time-range.js";
@@ -66,6 +69,14 @@ export const alertRoutes =
   async (app) => {
     const { db, service, eventStore } = deps;
 
+    // Every /alerts/:id route: an alert of a site outside the caller's scope does not exist for them.
+    app.addHook("preHandler", async (req) => {
+      const id = (req.params as { id?: unknown } | undefined)?.id;
+      if (typeof id !== "string" || !isUuid(id) || !req.siteScope || req.siteScope.kind === "all") return;
+      const row = await db.selectFrom("alerts").select("site").where("id", "=", id).executeTakeFirst();
+      if (row && !canSee(siteScopeOf(req), row.site)) throw new HttpProblem(404, `No alert with id ${id}`);
+    });
+
     app.get(
       "/api/v1/alerts",
       {
@@ -94,6 +105,7 @@ export const alertRoutes =
             state: commaList<AlertState>(q.state, "state", ALERT_STATES),
             severity: commaList<Severity>(q.severity, "severity", SEVERITIES),
             site: q.site,
+            scopeSites: scopeSitesOf(req, q.site ? [q.site] : []),
             rule: q.rule,
             // "me": the caller's own alerts (an API key is assigned nothing).
             assignee: q.assignee === "me" ? actorOf(req) : q.assignee,
@@ -102,7 +114,6 @@ export const alertRoutes =
             to: time(q.to, "to"),
             q: q.q,
             limit: q.limit,
-            scopeSite: scopeSiteOf(req),
           },
           after,
         );
@@ -119,7 +130,7 @@ export const alertRoutes =
           response: { 200: AlertStatsSchema },
         },
       },
-      async (req) => alertStats(db, new Date(service.now()), scopeSiteOf(req)),
+      async (req) => alertStats(db, new Date(service.now()), scopeSitesOf(req)),
     );
 
     app.get(
@@ -134,7 +145,7 @@ export const alertRoutes =
         },
       },
       async (req) => {
-        const detail = await alertDetail(db, eventStore, req.params.id, scopeSiteOf(req));
+        const detail = await alertDetail(db, eventStore, req.params.id, scopeSitesOf(req));
         if (!detail) throw new HttpProblem(404, `No alert with id ${req.params.id}`);
         return detail;
       },

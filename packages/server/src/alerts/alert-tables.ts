@@ -14,6 +14,8 @@ export interface AlertRulesTable {
   enabled: Generated<boolean>;
   severity: Severity;
   sites: Json<string[]>;
+  /** The client whose rule this is (matches its sites only); null: the operator's, every site. */
+  client: ColumnType<string | null, string | null | undefined, string | null>;
   channels: Json<string[]>;
   detection: JsonRequired<{
     filter: Filter;

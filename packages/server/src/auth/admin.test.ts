@@ -1,3 +1,4 @@
+import { createTestSites } from "../tenancy/test-sites.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApp, TEST_PASSWORD, type TestApp } from "../http/app-test-support.js";
@@ -42,6 +43,8 @@ for (const { backend, skip } of [
     let t: TestApp;
     beforeAll(async () => {
       t = await openTestApp({ features: [machineRoutes] }, backend);
+      await createTestSites(t.state.store.db, ["paris"]);
+      await t.app.siteDirectory.refresh();
     });
     afterAll(async () => {
       await t?.close();

@@ -9,6 +9,7 @@ export interface ApiKeyRow {
   prefix: string;
   scopes: ApiKeyScope[];
   site: string | null;
+  client: string | null;
   created_by: string | null;
   created_at: Date;
   last_used_at: Date | null;
@@ -21,6 +22,7 @@ const PUBLIC_COLUMNS = [
   "prefix",
   "scopes",
   "site",
+  "client",
   "created_by",
   "created_at",
   "last_used_at",
@@ -36,6 +38,7 @@ export function createApiKeysRepo(db: Kysely<StateDatabase>) {
       prefix: string;
       scopes: ApiKeyScope[];
       site: string | null;
+      client?: string | null;
       created_by: string | null;
     }): Promise<ApiKeyRow> {
       return db.insertInto("api_keys").values(key).returning(PUBLIC_COLUMNS).executeTakeFirstOrThrow();

@@ -1,10 +1,10 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
-import { principalOf } from "../http/guard.js";
+import { principalOf, siteScopeOf } from "../http/guard.js";
 import { problemResponses } from "../http/problem.js";
 import type { ApiKeysService } from "./api-keys-service.js";
 import { ApiKeyList, CreateApiKeyBody, CreatedApiKey, IdParams } from "./auth-schemas.js";
 
-/** /api/v1/api-keys: keys for machines, admins only. */
+/** /api/v1/api-keys: keys for machines, admins only (a client's admin: that client's keys). */
 export function apiKeysRoutes(deps: { apiKeys: ApiKeysService }): FastifyPluginAsyncTypebox {
   const { apiKeys } = deps;
   const admin = { access: { role: "admin" } } as const;
@@ -19,7 +19,7 @@ export function apiKeysRoutes(deps: { apiKeys: ApiKeysService }): FastifyPluginA
           response: { 200: ApiKeyList, ...problemResponses(401, 403) },
         },
       },
-      async () => ({ items: await apiKeys.list() }),
+      async (request) => ({ items: await apiKeys.list(siteScopeOf(request)) }),
     );
 
     app.post(
@@ -34,7 +34,7 @@ export function apiKeysRoutes(deps: { apiKeys: ApiKeysService }): FastifyPluginA
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await apiKeys.create(request.body, principalOf(request))),
+        reply.code(201).send(await apiKeys.create(request.body, principalOf(request), siteScopeOf(request))),
     );
 
     app.delete(
@@ -49,7 +49,7 @@ export function apiKeysRoutes(deps: { apiKeys: ApiKeysService }): FastifyPluginA
         },
       },
       async (request, reply) => {
-        await apiKeys.revoke(request.params.id);
+        await apiKeys.revoke(request.params.id, siteScopeOf(request));
         return reply.code(204).send(null);
       },
     );

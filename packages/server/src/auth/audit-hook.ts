@@ -54,6 +54,7 @@ export function installAuditHook(app: FastifyInstance, audit: AuditService): voi
         statusCode: reply.statusCode,
         detail,
         ip: request.ip ?? null,
+        client: principal?.client ?? null,
       });
     } catch (err) {
       // Losing an audit row must be loud, but must not turn a done change into an error.

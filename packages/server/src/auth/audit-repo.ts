@@ -13,6 +13,8 @@ export interface AuditEntry {
   status_code: number;
   detail: unknown;
   ip: string | null;
+  /** The actor's client; null for operator staff and anonymous callers. */
+  client: string | null;
 }
 
 export interface AuditFilter {
@@ -26,6 +28,8 @@ export interface AuditFilter {
   from?: Date;
   /** Before. */
   to?: Date;
+  /** Only rows of this client's actors (a client admin's view). */
+  client?: string;
   limit: number;
 }
 
@@ -49,6 +53,7 @@ export function createAuditRepo(db: Kysely<StateDatabase>) {
       if (filter.target) query = query.where("target", "like", containing(filter.target));
       if (filter.from) query = query.where("at", ">=", filter.from);
       if (filter.to) query = query.where("at", "<", filter.to);
+      if (filter.client !== undefined) query = query.where("client", "=", filter.client);
       return query.execute();
     },
   };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { siteScopeOf } from "../http/guard.js";
 import { problemResponses } from "../http/problem.js";
 import type { AuditService } from "./audit-service.js";
 import { AuditList, AuditQuery } from "./auth-schemas.js";
@@ -17,7 +18,14 @@ export function auditRoutes(deps: { audit: AuditService }): FastifyPluginAsyncTy
           response: { 200: AuditList, ...problemResponses(400, 401, 403) },
         },
       },
-      async (request) => deps.audit.list(request.query),
+      async (request) => {
+        // A client's admin reads the trail of its own client's users and keys only.
+        const scope = siteScopeOf(request);
+        return deps.audit.list({
+          ...request.query,
+          ...(scope.kind === "sites" ? { client: scope.client ?? "" } : {}),
+        });
+      },
     );
   };
 }

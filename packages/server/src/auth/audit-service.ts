@@ -15,6 +15,8 @@ export interface AuditRecord {
   /** Request body, params and outcome; secrets are redacted before storage. */
   detail: Record<string, unknown>;
   ip: string | null;
+  /** The actor's client (null: staff or anonymous). */
+  client?: string | null;
 }
 
 export interface AuditItem {
@@ -80,6 +82,7 @@ export function createAuditService(deps: { audit: AuditRepo }) {
         // Redacted first (it also bounds the depth), then escaped.
         detail: escapeDeep(redactSecrets(entry.detail)),
         ip: entry.ip,
+        client: entry.client ?? null,
       });
     },
 
@@ -92,6 +95,8 @@ export function createAuditService(deps: { audit: AuditRepo }) {
       target?: string | undefined;
       from?: string | undefined;
       to?: string | undefined;
+      /** Set from the caller's scope: a client's admin reads its own client's trail. */
+      client?: string | undefined;
     }): Promise<{ items: AuditItem[]; next_cursor: string | null }> {
       const limit = query.limit ?? 100;
       const from = bound(query.from, "from");
@@ -104,6 +109,7 @@ export function createAuditService(deps: { audit: AuditRepo }) {
         ...(query.target ? { target: query.target } : {}),
         ...(from ? { from } : {}),
         ...(to ? { to } : {}),
+        ...(query.client !== undefined ? { client: query.client } : {}),
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];

@@ -32,6 +32,8 @@ export async function bootstrapAdmin(
     id: uuidv7(),
     username,
     email: null,
+    // The first admin is operator staff: every client.
+    client: null,
     password_hash: await hashPassword(password),
     role: "admin",
   });

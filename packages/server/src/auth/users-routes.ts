@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
-import { principalOf } from "../http/guard.js";
+import { principalOf, siteScopeOf } from "../http/guard.js";
 import { problemResponses } from "../http/problem.js";
 import { CreateUserBody, IdParams, UpdateUserBody, UserList, UserSchema } from "./auth-schemas.js";
 import type { UsersService } from "./users-service.js";
@@ -19,7 +19,7 @@ export function usersRoutes(deps: { users: UsersService }): FastifyPluginAsyncTy
           response: { 200: UserList, ...problemResponses(401, 403) },
         },
       },
-      async () => ({ items: await users.list() }),
+      async (request) => ({ items: await users.list(siteScopeOf(request)) }),
     );
 
     app.post(
@@ -33,7 +33,7 @@ export function usersRoutes(deps: { users: UsersService }): FastifyPluginAsyncTy
           response: { 201: UserSchema, ...problemResponses(400, 401, 403, 409) },
         },
       },
-      async (request, reply) => reply.code(201).send(await users.create(request.body)),
+      async (request, reply) => reply.code(201).send(await users.create(request.body, siteScopeOf(request))),
     );
 
     app.put(
@@ -48,7 +48,7 @@ export function usersRoutes(deps: { users: UsersService }): FastifyPluginAsyncTy
           response: { 200: UserSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => users.update(request.params.id, request.body),
+      async (request) => users.update(request.params.id, request.body, siteScopeOf(request)),
     );
 
     app.delete(
@@ -63,7 +63,7 @@ export function usersRoutes(deps: { users: UsersService }): FastifyPluginAsyncTy
         },
       },
       async (request, reply) => {
-        await users.remove(request.params.id, principalOf(request));
+        await users.remove(request.params.id, principalOf(request), siteScopeOf(request));
         return reply.code(204).send(null);
       },
     );

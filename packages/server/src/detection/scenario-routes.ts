@@ -74,7 +74,7 @@ export function scenarioRoutes(deps: ScenarioRoutesDeps): HttpFeature {
     app.post(
       "/api/v1/scenarios",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "supervisor", staff: true } },
         schema: { tags: TAGS, summary: "Add a scenario (YAML)", body: YamlBody },
       },
       async (request, reply) => {
@@ -89,7 +89,7 @@ export function scenarioRoutes(deps: ScenarioRoutesDeps): HttpFeature {
     app.put(
       "/api/v1/scenarios/:name",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "supervisor", staff: true } },
         schema: {
           tags: TAGS,
           summary: "Replace a scenario's YAML (takes effect at once)",
@@ -109,7 +109,7 @@ export function scenarioRoutes(deps: ScenarioRoutesDeps): HttpFeature {
     app.delete(
       "/api/v1/scenarios/:name",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "supervisor", staff: true } },
         schema: {
           tags: TAGS,
           summary: "Delete a scenario (a shipped one is disabled instead)",

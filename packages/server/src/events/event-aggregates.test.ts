@@ -200,6 +200,6 @@ describe("sites", () => {
     expect(items.find((s) => s.site === "lyon")?.last_event).toBe(new Date(lyonLast).toISOString());
     const lyonFirst = Math.min(...all.filter((e) => e.site === "lyon").map((e) => e.timestamp));
     expect(items.find((s) => s.site === "lyon")?.first_event).toBe(new Date(lyonFirst).toISOString());
-    expect((await repo.sites("lyon")).map((s) => s.site)).toEqual(["lyon"]);
+    expect((await repo.sites(["lyon"])).map((s) => s.site)).toEqual(["lyon"]);
   });
 });

@@ -200,9 +200,11 @@ describe("event filters", () => {
   });
 
   it("a site scope hides other sites whatever the caller asks for", async () => {
-    const scoped = { ...filter({ site: "lyon,paris" }), scopeSite: "lyon" };
+    const scoped = { ...filter({ site: "lyon,paris" }), scopeSites: ["lyon"] };
     expect((await walk(scoped, 1000)).sort()).toEqual(idsOf(inDay.filter((e) => e.site === "lyon")));
-    expect((await repo.stats({ ...filter({ site: "paris" }), scopeSite: "lyon" })).total).toBe(0);
+    expect((await repo.stats({ ...filter({ site: "paris" }), scopeSites: ["lyon"] })).total).toBe(0);
+    // A client with no sites yet sees nothing at all.
+    expect((await repo.stats({ ...filter(), scopeSites: [] })).total).toBe(0);
   });
 });
 
@@ -218,7 +220,7 @@ describe("event detail", () => {
   it("returns null for unknown, malformed or out-of-scope ids", async () => {
     expect(await repo.get("0190a0a0-0000-7000-8000-000000000001")).toBeNull();
     expect(await repo.get("' OR 1=1 --")).toBeNull();
-    expect(await repo.get(special.waf.event_id, "lyon")).toBeNull();
+    expect(await repo.get(special.waf.event_id, ["lyon"])).toBeNull();
     expect((await repo.get(special.v6.event_id))?.modsec).toEqual([]);
   });
 });

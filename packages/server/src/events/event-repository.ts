@@ -120,17 +120,17 @@ export function createEventRepository(store: EventStore) {
     return { items, next_cursor: next };
   }
 
-  /** One event and its ModSecurity rows, or null. `scopeSite` hides other sites' events. */
+  /** One event and its ModSecurity rows, or null. `scopeSites` hides other sites' events. */
   async function get(
     id: string,
-    scopeSite?: string,
+    scopeSites?: readonly string[],
   ): Promise<{ event: EventJson; modsec: ModSecJson[] } | null> {
     if (!isUuid(id)) return null;
     const params: QueryParams = { id };
     let sql = `SELECT ${EVENT_SELECT} FROM events WHERE event_id = {id:UUID}`;
-    if (scopeSite !== undefined) {
-      sql += " AND site = {scope_site:String}";
-      params.scope_site = scopeSite;
+    if (scopeSites !== undefined) {
+      sql += " AND site IN {scope_sites:Array(String)}";
+      params.scope_sites = scopeSites;
     }
     const [row] = await store.query(`${sql} LIMIT 1`, params);
     if (!row) return null;
@@ -294,13 +294,13 @@ export function createEventRepository(store: EventStore) {
   }
 
   /** Every site that has events, with its count and first and latest event times (all retained data). */
-  async function sites(scopeSite?: string): Promise<SiteSummary[]> {
-    const scoped = scopeSite !== undefined;
+  async function sites(scopeSites?: readonly string[]): Promise<SiteSummary[]> {
+    const scoped = scopeSites !== undefined;
     const rows = await store.query<{ site: string; c: unknown; first_ms: unknown; last_ms: unknown }>(
       `SELECT site, count() AS c, toUnixTimestamp64Milli(min(timestamp)) AS first_ms,
          toUnixTimestamp64Milli(max(timestamp)) AS last_ms FROM events
-       ${scoped ? "WHERE site = {scope_site:String}" : ""} GROUP BY site ORDER BY site`,
-      scoped ? { scope_site: scopeSite } : {},
+       ${scoped ? "WHERE site IN {scope_sites:Array(String)}" : ""} GROUP BY site ORDER BY site`,
+      scoped ? { scope_sites: scopeSites } : {},
     );
     return rows.map((r) => ({
       site: r.site,

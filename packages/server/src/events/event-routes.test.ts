@@ -8,7 +8,6 @@ import { silentLog } from "../storage/clickhouse-log.js";
 import type { EventStore } from "../storage/event-store.js";
 import { createEventStore } from "../storage/event-store-factory.js";
 import { eventRoutes } from "./event-routes.js";
-import { sitesRoutes } from "./sites-routes.js";
 import { makeEvent, makeEventSet, makeModSec, toJsonEachRow } from "./test-events.js";
 
 const NOW = Date.now();
@@ -56,8 +55,18 @@ beforeAll(async () => {
     ]),
   );
   t = await openTestApp({
-    features: [eventRoutes({ eventStore: store, now: () => NOW + 1 }), sitesRoutes({ eventStore: store })],
+    features: [eventRoutes({ eventStore: store, now: () => NOW + 1 })],
+    tenancyEvents: store,
   });
+  for (const name of ["lyon", "madrid", "paris"]) {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/sites",
+      headers: t.as("admin"),
+      payload: { name, client: "default" },
+    });
+    if (res.statusCode !== 201) throw new Error(`site ${name}: ${res.statusCode} ${res.body}`);
+  }
   lyonKey = await createKey("lyon-siem", ["read"], "lyon");
   ingestKey = await createKey("paris-ingest", ["ingest"]);
 });
@@ -179,7 +188,9 @@ describe("events API", () => {
 
   it("a site-bound API key sees only its site", async () => {
     const lyon = all.filter((e) => e.site === "lyon");
-    const page = (await get("/api/v1/events?limit=1000&site=paris,lyon", lyonKey)).body;
+    // Naming another site is refused outright; asking for nothing gives the key's own site.
+    expect((await get("/api/v1/events?limit=1000&site=paris,lyon", lyonKey)).status).toBe(403);
+    const page = (await get("/api/v1/events?limit=1000", lyonKey)).body;
     expect(page.items.map((e: { event_id: string }) => e.event_id).sort()).toEqual(
       lyon.map((e) => e.event_id).sort(),
     );
@@ -196,7 +207,9 @@ describe("events API", () => {
     const { body } = await get("/api/v1/sites");
     const total = body.items.reduce((s: number, x: { event_count: number }) => s + x.event_count, 0);
     expect(total).toBe(all.length);
-    expect(body.items.map((s: { site: string }) => s.site)).toEqual(["lyon", "madrid", "paris"]);
+    // Every registered site, with or without events ("default" holds senders not yet assigned).
+    expect(body.items.map((s: { site: string }) => s.site)).toEqual(["default", "lyon", "madrid", "paris"]);
+    expect(body.items.find((s: { site: string }) => s.site === "lyon")).toMatchObject({ client: "default" });
   });
 
   it("documents the routes, their filters and the Event shape in OpenAPI", async () => {

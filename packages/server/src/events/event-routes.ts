@@ -18,7 +18,7 @@ import {
   TopQuery,
   TopSchema,
 } from "./event-schemas.js";
-import { notFound, parseBoundedInt, READ_EVENTS, scopeSiteOf, withBadParameters } from "./route-support.js";
+import { notFound, parseBoundedInt, READ_EVENTS, scopeSitesOf, withBadParameters } from "./route-support.js";
 
 export interface EventRoutesDeps {
   eventStore: EventStore;
@@ -51,11 +51,11 @@ export function eventRoutes({ eventStore, now = Date.now, db }: EventRoutesDeps)
   return async (app) => {
     const filterOf = (
       query: Readonly<Record<string, unknown>>,
-      request: Parameters<typeof scopeSiteOf>[0],
+      request: Parameters<typeof scopeSitesOf>[0],
     ) => {
       const filter: EventFilter = parseEventFilter(query, now());
-      const scopeSite = scopeSiteOf(request);
-      return scopeSite === undefined ? filter : { ...filter, scopeSite };
+      const scopeSites = scopeSitesOf(request, filter.sites);
+      return scopeSites === undefined ? filter : { ...filter, scopeSites };
     };
 
     app.get(
@@ -157,7 +157,7 @@ export function eventRoutes({ eventStore, now = Date.now, db }: EventRoutesDeps)
         },
       },
       async (request, reply) => {
-        const found = await repo.get(request.params.id, scopeSiteOf(request));
+        const found = await repo.get(request.params.id, scopeSitesOf(request));
         if (!found) return notFound(reply, `No event with id ${shown(request.params.id)}`);
         const [event] = await withTriage([found.event]);
         return { ...found, event: event ?? found.event };

@@ -173,17 +173,6 @@ export const GeoSchema = Type.Object({
   items: Type.Array(Type.Object({ country: str, count: int, lat: Type.Number(), lon: Type.Number() })),
 });
 
-export const SitesSchema = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      site: str,
-      event_count: int,
-      first_event: Type.String({ format: "date-time", description: "Oldest stored event of the site" }),
-      last_event: Type.String({ format: "date-time" }),
-    }),
-  ),
-});
-
 export const ProblemBody = Type.Object(
   { type: str, title: str, status: int, detail: str },
   { title: "Problem", description: "RFC 7807 application/problem+json" },

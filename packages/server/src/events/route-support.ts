@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Access } from "../http/access.js";
+import { siteScopeOf } from "../http/guard.js";
 import { BadParameterError, shown } from "../query/bad-parameter.js";
+import { assertSite, visibleSites } from "../tenancy/scope.js";
 
 /**
  * Who may read events: audit+ users, and API keys with the `read` scope (an MSP's per-site
@@ -9,10 +11,14 @@ import { BadParameterError, shown } from "../query/bad-parameter.js";
  */
 export const READ_EVENTS: Access = { scope: "read", role: "audit" };
 
-/** The site a caller is bound to (an API key created for one site), or undefined when unbound. */
-export function scopeSiteOf(request: FastifyRequest): string | undefined {
-  const p = request.principal;
-  return p?.kind === "apikey" && p.site !== null ? p.site : undefined;
+/**
+ * The sites a caller may read events of (a client's sites, a site-bound key's one site), or undefined
+ * for every site. Sites the caller names in `site=` must be among them: another client's site is a 403.
+ */
+export function scopeSitesOf(request: FastifyRequest, requested: readonly string[] = []): readonly string[] | undefined {
+  const scope = siteScopeOf(request);
+  for (const site of requested) assertSite(scope, site);
+  return visibleSites(scope) ?? undefined;
 }
 
 /** A whole number in [min, max], or the default when absent. */

@@ -1,4 +1,6 @@
 import { bootstrapAdmin } from "../auth/bootstrap.js";
+import type { EventStore } from "../storage/event-store.js";
+import { tenancyTestRoutes } from "../tenancy/tenancy-feature.js";
 import { openTestStateStore, type TestBackend, type TestStateStore } from "../storage/state-test-support.js";
 import type { Role } from "./access.js";
 import { buildHttpApp, type HttpAppDeps, type VigilApp } from "./app.js";
@@ -23,12 +25,20 @@ export interface TestApp {
 }
 
 export async function openTestApp(
-  deps: Partial<Omit<HttpAppDeps, "state">> = {},
+  deps: Partial<Omit<HttpAppDeps, "state">> & {
+    /** Also serve /clients and /sites, with site event counts from this store. */
+    tenancyEvents?: EventStore;
+  } = {},
   backend: TestBackend = "pglite",
 ): Promise<TestApp> {
   const state = await openTestStateStore(backend);
   await bootstrapAdmin(state.store.db, { password: TEST_PASSWORD });
-  const app = await buildHttpApp({ version: "test", ...deps, state: state.store });
+  const { tenancyEvents, ...appDeps } = deps;
+  const features = [
+    ...(appDeps.features ?? []),
+    ...(tenancyEvents ? [tenancyTestRoutes(state.store.db, tenancyEvents)] : []),
+  ];
+  const app = await buildHttpApp({ version: "test", ...appDeps, features, state: state.store });
   await app.ready();
 
   async function login(username: string, password = TEST_PASSWORD): Promise<string> {
@@ -42,7 +52,7 @@ export async function openTestApp(
   }
 
   const admin = await login("admin");
-  for (const role of ["analyst", "audit"] as const) {
+  for (const role of ["supervisor", "analyst", "audit"] as const) {
     const res = await app.inject({
       method: "POST",
       url: "/api/v1/users",
@@ -53,6 +63,7 @@ export async function openTestApp(
   }
   const tokens: Record<Role, string> = {
     admin,
+    supervisor: await login("supervisor"),
     analyst: await login("analyst"),
     audit: await login("audit"),
   };

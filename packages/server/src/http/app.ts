@@ -141,6 +141,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
     sites = own;
   }
   const directory = sites;
+  app.decorate("siteDirectory", directory);
 
   await app.register(helmet, {
     // The console is often served over plain HTTP on a LAN: do not make browsers upgrade to https.

@@ -1,9 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { type Access, type Principal, roleAtLeast } from "./access.js";
+import { type Access, type Principal, roleAtLeast, type SiteScope } from "./access.js";
 import { HttpProblem } from "./problem.js";
 
 /** Resolves a bearer token (session token or `vk_` API key) to who is calling, or null. */
 export type Authenticate = (token: string, request: FastifyRequest) => Promise<Principal | null>;
+
+/** The sites a principal may see (tenancy/site-directory.ts). */
+export type ScopeFor = (principal: Principal) => SiteScope | Promise<SiteScope>;
+
+/** Operator staff and operator keys: every client. */
+export const ALL_SITES: SiteScope = { kind: "all" };
 
 const UNAUTHORIZED_HEADERS = { "www-authenticate": 'Bearer realm="vigil"' };
 
@@ -47,8 +53,13 @@ export function denialReason(access: Exclude<Access, "public">, principal: Princ
  * The auth guard: runs first on every request, reads the route's `config.access`, authenticates the
  * token and sets `request.principal`. Unknown routes fall through to the 404 handler.
  */
-export function installAuthGuard(app: FastifyInstance, authenticate: Authenticate): void {
+export function installAuthGuard(
+  app: FastifyInstance,
+  authenticate: Authenticate,
+  scopeFor: ScopeFor = () => ALL_SITES,
+): void {
   app.decorateRequest("principal", null);
+  app.decorateRequest("siteScope", null);
   app.addHook("onRequest", async (request) => {
     const access = request.routeOptions.config?.access;
     if (request.is404 || access === undefined || access === "public") return;
@@ -71,7 +82,17 @@ export function installAuthGuard(app: FastifyInstance, authenticate: Authenticat
     request.principal = principal;
     const reason = denialReason(access, principal);
     if (reason) throw new HttpProblem(403, `Forbidden: ${reason}`);
+    request.siteScope = await scopeFor(principal);
+    if (access.staff && request.siteScope.kind !== "all") {
+      throw new HttpProblem(403, "Forbidden: this endpoint configures the whole platform, for operator staff");
+    }
   });
+}
+
+/** The caller's sites (the guard has set them on every authenticated route). */
+export function siteScopeOf(request: FastifyRequest): SiteScope {
+  if (!request.siteScope) throw new HttpProblem(401, "Authentication required");
+  return request.siteScope;
 }
 
 /** The caller of a guarded route (the guard has set it; null only on public routes). */

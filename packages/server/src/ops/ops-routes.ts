@@ -125,7 +125,7 @@ export const opsRoutes =
     app.get(
       "/api/v1/status",
       {
-        config: { access: { role: "audit" } },
+        config: { access: { role: "audit", staff: true } },
         schema: {
           tags: ["system"],
           summary: "Stores, listeners and ingest rates",
@@ -186,7 +186,7 @@ export const opsRoutes =
     app.get(
       "/metrics",
       {
-        config: { access: { scope: "metrics", role: "admin" } },
+        config: { access: { scope: "metrics", role: "admin", staff: true } },
         schema: { tags: ["system"], summary: "Prometheus metrics", produces: ["text/plain"] },
       },
       async (_req, reply) => {

@@ -36,8 +36,11 @@ export interface EventFilter {
   sourceTypes: SourceType[];
   /** Free text, matched case-insensitively inside message, url or raw_log. */
   q: string | null;
-  /** Set by the server, never from the query string: a site-bound API key sees only its site. */
-  scopeSite?: string;
+  /**
+   * Set by the server from the caller's scope, never from the query string: a client's user or key
+   * sees its own sites only (undefined: every site).
+   */
+  scopeSites?: readonly string[];
 }
 
 /** The query-string names of the filter, for OpenAPI and for callers that pass other keys beside them. */
@@ -221,9 +224,9 @@ export function compileEventConditions(filter: EventFilter): CompiledFilter {
     clauses.push(`${column} IN {${name}:Array(String)}`);
     params[name] = values;
   };
-  if (filter.scopeSite !== undefined) {
-    clauses.push("site = {f_scope_site:String}");
-    params.f_scope_site = filter.scopeSite;
+  if (filter.scopeSites !== undefined) {
+    clauses.push("site IN {f_scope_sites:Array(String)}");
+    params.f_scope_sites = filter.scopeSites;
   }
   inList("site", "f_sites", filter.sites);
   inList("log_type", "f_log_types", filter.logTypes);

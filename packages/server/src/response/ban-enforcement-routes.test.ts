@@ -1,3 +1,4 @@
+import { createTestSites } from "../tenancy/test-sites.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApp, type TestApp } from "../http/app-test-support.js";
 import { SourceRegistry } from "../ingest/sources/source-registry.js";
@@ -17,6 +18,7 @@ describe("manual ban confirmation and enforcement status", () => {
   beforeAll(async () => {
     state = await openTestStateStore();
     bans = createBanService({ db: state.store.db });
+    await createTestSites(state.store.db, ["paris", "lyon"]);
     sources = await SourceRegistry.open(state.store.db, "UTC", { warn() {}, error() {} });
     t = await openTestApp({
       features: [responseRoutes({ db: state.store.db, bans }), bouncerRoutes({ db: state.store.db })],

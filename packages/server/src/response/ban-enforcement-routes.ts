@@ -1,7 +1,9 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { Kysely } from "kysely";
 import type { HttpFeature } from "../http/app.js";
+import { siteScopeOf } from "../http/guard.js";
 import { HttpProblem, problemResponses } from "../http/problem.js";
+import { visibleSites } from "../tenancy/scope.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import type { BanService } from "./ban-service.js";
 import {
@@ -27,7 +29,7 @@ export const banEnforcementRoutes =
     app.get(
       "/api/v1/bans/enforcement",
       {
-        config: { access: { role: "audit" } },
+        config: { access: { role: "audit", staff: true } },
         schema: {
           tags,
           summary: "Whether bans are enforced anywhere: enabled targets and bouncers that pulled lately",
@@ -62,13 +64,13 @@ export const banEnforcementRoutes =
           },
         },
       },
-      async () => activeBanIps(db, bans.now()),
+      async (req) => activeBanIps(db, bans.now(), undefined, visibleSites(siteScopeOf(req)) ?? undefined),
     );
 
     app.get(
       "/api/v1/bans/:ip/enforcement",
       {
-        config: { access: { role: "audit" } },
+        config: { access: { role: "audit", staff: true } },
         schema: {
           tags,
           summary: "Where one IP's ban is enforced: each target's sync state, each bouncer's last pull",

@@ -8,8 +8,18 @@ export interface BanListQuery {
   status?: BanStatus[] | undefined;
   q?: string | undefined;
   site?: string | undefined;
+  /** The caller's sites (a client's user); undefined: every ban. */
+  scopeSites?: readonly string[] | undefined;
   limit: number;
   cursor?: string | undefined;
+}
+
+/**
+ * A ban a client's user may see: one applying to at least one of their sites. Global bans (no
+ * sites) and other clients' bans are the operator's business.
+ */
+export function banInScope(sites: readonly string[]) {
+  return sql<boolean>`sites && ${[...sites]}::text[]`;
 }
 
 /** Cursor: the last row's (last_ban, ip), opaque to clients. */
@@ -42,7 +52,8 @@ export async function listBans(
 ): Promise<{ items: Ban[]; next_cursor: string | null }> {
   let q = db.selectFrom("bans").selectAll();
   if (query.status && query.status.length > 0) q = q.where("status", "in", query.status);
-  if (query.site) q = q.where("site", "=", query.site);
+  if (query.site) q = q.where(sql<boolean>`sites @> ${[query.site]}::text[]`);
+  if (query.scopeSites !== undefined) q = q.where(banInScope(query.scopeSites));
   if (query.q) {
     const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) =>
@@ -85,10 +96,14 @@ export async function banDetail(
   return { ban, history: history.map(toHistory) };
 }
 
-export async function listPending(db: Kysely<StateDatabase>): Promise<PendingBan[]> {
-  const rows = await db
-    .selectFrom("pending_bans")
-    .selectAll()
+export async function listPending(
+  db: Kysely<StateDatabase>,
+  scopeSites?: readonly string[],
+): Promise<PendingBan[]> {
+  if (scopeSites?.length === 0) return [];
+  let q = db.selectFrom("pending_bans").selectAll();
+  if (scopeSites !== undefined) q = q.where("site", "in", [...scopeSites]);
+  const rows = await q
     .where("status", "=", "pending")
     .orderBy("created_at", "desc")
     .limit(1000)
@@ -105,8 +120,17 @@ export interface BanStats {
   by_country: { key: string; count: number }[];
 }
 
-export async function banStats(db: Kysely<StateDatabase>, now: Date): Promise<BanStats> {
-  const inForce = sql<boolean>`(status = 'permanent' or (status = 'active' and (expires_at is null or expires_at > ${now})))`;
+export async function banStats(
+  db: Kysely<StateDatabase>,
+  now: Date,
+  scopeSites?: readonly string[],
+): Promise<BanStats> {
+  const scoped = scopeSites === undefined ? sql<boolean>`true` : banInScope(scopeSites);
+  const inForce = sql<boolean>`(status = 'permanent' or (status = 'active' and (expires_at is null or expires_at > ${now}))) and ${scoped}`;
+  const pendingScope =
+    scopeSites === undefined ? sql<boolean>`true` : sql<boolean>`site = any(${[...scopeSites, ""]}::text[]) and site <> ''`;
+  const historyScope =
+    scopeSites === undefined ? sql<boolean>`true` : sql<boolean>`site = any(${[...scopeSites, ""]}::text[]) and site <> ''`;
   const count = sql<string>`count(*)`;
   const [statuses, pending, expired, tiers, countries] = await Promise.all([
     db
@@ -115,11 +139,17 @@ export async function banStats(db: Kysely<StateDatabase>, now: Date): Promise<Ba
       .where(inForce)
       .groupBy("status")
       .execute(),
-    db.selectFrom("pending_bans").select(count.as("n")).where("status", "=", "pending").executeTakeFirst(),
+    db
+      .selectFrom("pending_bans")
+      .select(count.as("n"))
+      .where("status", "=", "pending")
+      .where(pendingScope)
+      .executeTakeFirst(),
     db
       .selectFrom("ban_history")
       .select(sql<string>`count(distinct ip)`.as("n"))
       .where("action", "in", ["expire", "unban"])
+      .where(historyScope)
       .where("at", ">", new Date(now.getTime() - 24 * 3600_000))
       .executeTakeFirst(),
     db

@@ -9,8 +9,12 @@ import {
   problem,
   problemResponses,
 } from "../http/problem.js";
+import type { FastifyRequest } from "fastify";
+import { siteScopeOf } from "../http/guard.js";
 import type { StateDatabase } from "../storage/state-schema.js";
+import { assertSite, canSee, visibleSites } from "../tenancy/scope.js";
 import { banDetail, banStats, decodeCursor, listBans, listPending } from "./ban-queries.js";
+import { banVisible, manualBanSite, maskBan, maskHistory } from "./ban-scope.js";
 import { BanNeedsConfirmation, type BanService } from "./ban-service.js";
 import { canonicalIp } from "./ip-address.js";
 import {
@@ -68,6 +72,15 @@ export const banRoutes =
   async (app) => {
     const { db, bans } = deps;
 
+    /** A pending ban of another client's site does not exist for this caller. */
+    async function assertPendingVisible(req: FastifyRequest): Promise<void> {
+      const scope = siteScopeOf(req);
+      if (scope.kind === "all") return;
+      const id = (req.params as { id: string }).id;
+      const row = await db.selectFrom("pending_bans").select("site").where("id", "=", id).executeTakeFirst();
+      if (!row || !canSee(scope, row.site)) throw new HttpProblem(404, `No pending ban with id ${id}`);
+    }
+
     app.get(
       "/api/v1/bans",
       {
@@ -104,7 +117,14 @@ export const banRoutes =
         const after = req.query.cursor ? decodeCursor(req.query.cursor) : null;
         if (req.query.cursor && !after)
           throw fieldError("querystring", "cursor", "is not a cursor from this API");
-        return listBans(db, { ...req.query, status: status as BanStatus[] | undefined }, after);
+        const scope = siteScopeOf(req);
+        if (req.query.site) assertSite(scope, req.query.site);
+        const page = await listBans(
+          db,
+          { ...req.query, status: status as BanStatus[] | undefined, scopeSites: visibleSites(scope) ?? undefined },
+          after,
+        );
+        return { ...page, items: page.items.map((b) => maskBan(scope, b)) };
       },
     );
 
@@ -127,7 +147,7 @@ export const banRoutes =
           },
         },
       },
-      async () => banStats(db, bans.now()),
+      async (req) => banStats(db, bans.now(), visibleSites(siteScopeOf(req)) ?? undefined),
     );
 
     app.get(
@@ -140,7 +160,7 @@ export const banRoutes =
           response: { 200: Type.Object({ items: Type.Array(PendingSchema) }) },
         },
       },
-      async () => ({ items: await listPending(db) }),
+      async (req) => ({ items: await listPending(db, visibleSites(siteScopeOf(req)) ?? undefined) }),
     );
 
     app.post(
@@ -155,7 +175,10 @@ export const banRoutes =
           response: { 200: BanSchema, ...problemResponses(404, 409) },
         },
       },
-      async (req) => bans.approve(req.params.id, actorOf(req), req.body?.note),
+      async (req) => {
+        await assertPendingVisible(req);
+        return bans.approve(req.params.id, actorOf(req), req.body?.note);
+      },
     );
 
     app.post(
@@ -170,7 +193,10 @@ export const banRoutes =
           response: { 200: PendingSchema, ...problemResponses(404, 409) },
         },
       },
-      async (req) => bans.reject(req.params.id, actorOf(req), req.body?.note),
+      async (req) => {
+        await assertPendingVisible(req);
+        return bans.reject(req.params.id, actorOf(req), req.body?.note);
+      },
     );
 
     app.get(
@@ -193,8 +219,11 @@ export const banRoutes =
       async (req) => {
         const ip = ipParam(req.params.ip, "params");
         const detail = await banDetail(db, ip);
-        if (!detail) throw new HttpProblem(404, `${ip} has never been banned`);
-        return detail;
+        const scope = siteScopeOf(req);
+        const history = detail ? maskHistory(scope, detail.history) : [];
+        const ban = detail?.ban && banVisible(scope, detail.ban) ? maskBan(scope, detail.ban) : null;
+        if (!detail || (!ban && history.length === 0)) throw new HttpProblem(404, `${ip} has never been banned`);
+        return { ban, history };
       },
     );
 
@@ -210,6 +239,14 @@ export const banRoutes =
             {
               ip: Type.String({ minLength: 1, maxLength: 64 }),
               reason: Type.String({ minLength: 1, maxLength: 500 }),
+              site: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  maxLength: 200,
+                  description:
+                    "The site the ban is for (its firewalls enforce it); staff may leave it out for a global ban",
+                }),
+              ),
               duration: Type.Optional(
                 Type.Union([
                   Type.Literal("4h"),
@@ -244,6 +281,7 @@ export const banRoutes =
             duration: req.body.duration,
             actor: actorOf(req),
             confirm: req.body.confirm,
+            site: manualBanSite(siteScopeOf(req), req.body.site),
           });
           reply.code(201);
           return ban;
@@ -274,7 +312,15 @@ export const banRoutes =
       },
       async (req) => {
         const ip = ipParam(req.params.ip, "params");
-        return bans.unban({ ip, actor: actorOf(req), immunityHours: req.query.immunity_hours });
+        const scope = siteScopeOf(req);
+        if (scope.kind !== "all") {
+          const current = (await banDetail(db, ip))?.ban;
+          if (!current || !banVisible(scope, current)) throw new HttpProblem(404, `${ip} is not banned on your sites`);
+          if (current.sites.some((s) => !scope.sites.includes(s))) {
+            throw new HttpProblem(409, `${ip} is also banned for other sites than yours; ask the operator to lift it`);
+          }
+        }
+        return maskBan(scope, await bans.unban({ ip, actor: actorOf(req), immunityHours: req.query.immunity_hours }));
       },
     );
   };

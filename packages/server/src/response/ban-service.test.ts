@@ -1,3 +1,4 @@
+import { createTestSites } from "../tenancy/test-sites.js";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestStateStore, type TestStateStore } from "../storage/state-test-support.js";
@@ -29,6 +30,7 @@ describe("ban service (real PGlite)", () => {
 
   beforeAll(async () => {
     t = await openTestStateStore();
+    await createTestSites(t.store.db, ["paris", "lyon"]);
     svc = createBanService({
       db: t.store.db,
       now: () => now,

@@ -4,7 +4,7 @@ import { HttpProblem } from "../http/problem.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { banDecision, type Decision, decide, isActiveBan, liveEntries, zoneOf } from "./ban-policy.js";
 import { type BanRisk, manualBanRisks, sourceNetworksHolding } from "./ban-safety.js";
-import { liftBan, lockBan, nextVersion, writeBan } from "./ban-writes.js";
+import { addBanSite, liftBan, lockBan, nextVersion, sitesAfter, writeBan } from "./ban-writes.js";
 import { FpGuard } from "./fp-guard.js";
 import { geoblockFor, getGeoZone } from "./geo-store.js";
 import { canonicalIp } from "./ip-address.js";
@@ -114,6 +114,19 @@ export function createBanService(deps: BanServiceDeps) {
         reputation.score(ip),
         sourceNetworksHolding(db, ip),
       ]);
+      // Already banned for other sites: this site's firewalls must block the attacker too.
+      const banned = current ? toBan(current) : null;
+      if (banned && isActiveBan(banned, now) && detection.site && banned.sites.length > 0 && !banned.sites.includes(detection.site)) {
+        const widened = await db.transaction().execute(async (trx) => {
+          const locked = await lockBan(trx, ip);
+          if (!locked || !isActiveBan(locked, now) || locked.sites.length === 0 || locked.sites.includes(detection.site)) return null;
+          return addBanSite(trx, locked, detection.site, "detect2ban", new Date(now));
+        });
+        if (widened) {
+          emit({ type: "ban_updated", data: widened });
+          return { decision: { kind: "ignore", reason: `${ip} is already banned; now also for site ${detection.site}` }, ban: widened };
+        }
+      }
       const decision = decide(
         { ...detection, value: ip, country },
         {
@@ -146,6 +159,7 @@ export function createBanService(deps: BanServiceDeps) {
               source: "detect2ban",
               trigger_rule: detection.scenario,
               site: detection.site,
+              sites: sitesAfter(locked, false, detection.site),
               country,
               geo_zone: decision.geo_zone,
               threat_score: decision.threat_score,
@@ -183,6 +197,8 @@ export function createBanService(deps: BanServiceDeps) {
       duration?: ManualDuration | undefined;
       actor: string;
       confirm?: boolean | undefined;
+      /** The site the ban is for; null or absent: global. */
+      site?: string | null | undefined;
     }): Promise<Ban> {
       const ip = canonicalIp(input.ip);
       if (!ip) throw new HttpProblem(400, `ip: "${input.ip}" is not an IPv4 or IPv6 address`);
@@ -219,7 +235,8 @@ export function createBanService(deps: BanServiceDeps) {
             reason: input.reason,
             source: "manual",
             trigger_rule: "manual",
-            site: existing?.site ?? "",
+            site: input.site ?? "",
+            sites: sitesAfter(existing, isActiveBan(existing, now), input.site ?? null),
             country: country || (existing?.country ?? ""),
             geo_zone: decision.geo_zone,
             threat_score: 0,
@@ -284,6 +301,7 @@ export function createBanService(deps: BanServiceDeps) {
             source: "detect2ban",
             trigger_rule: pending.trigger_rule,
             site: pending.site,
+            sites: sitesAfter(existing, isActiveBan(existing, now.getTime()), pending.site),
             country: pending.country,
             geo_zone: pending.geo_zone,
             threat_score: pending.threat_score,

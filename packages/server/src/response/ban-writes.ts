@@ -21,6 +21,8 @@ export interface BanWrite {
   source: BanSource;
   trigger_rule: string;
   site: string;
+  /** Every site the ban applies to from now on; empty = global (see sitesAfter). */
+  sites: string[];
   country: string;
   geo_zone: GeoZone;
   threat_score: number;
@@ -47,6 +49,7 @@ export async function writeBan(db: Db, w: BanWrite, existing: Ban | null, now: D
     source: w.source,
     trigger_rule: w.trigger_rule,
     site: w.site,
+    sites: w.sites,
     country: w.country,
     geo_zone: w.geo_zone,
     threat_score_at_ban: w.threat_score,
@@ -77,6 +80,41 @@ export async function writeBan(db: Db, w: BanWrite, existing: Ban | null, now: D
     reason: w.reason,
     actor: w.actor,
     source: w.source,
+    site: w.site,
+    at: now,
+  });
+  return toBan(row);
+}
+
+/**
+ * The sites a ban applies to after a ban on `site` (null: a global ban). A ban in force keeps its
+ * sites and gains the new one; a global ban in force stays global; otherwise it starts afresh.
+ */
+export function sitesAfter(existing: Ban | null, inForce: boolean, site: string | null): string[] {
+  if (site === null || site === "") return [];
+  if (!existing || !inForce) return [site];
+  if (existing.sites.length === 0) return [];
+  return existing.sites.includes(site) ? existing.sites : [...existing.sites, site];
+}
+
+/** A detection on another site hit an IP already banned: the ban now applies there too. */
+export async function addBanSite(db: Db, ban: Ban, site: string, actor: string, now: Date): Promise<Ban> {
+  const row = await db
+    .updateTable("bans")
+    .set({ sites: [...ban.sites, site], updated_at: now, version: nextVersion })
+    .where("ip", "=", ban.ip)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await addHistory(db, {
+    ip: ban.ip,
+    action: "ban",
+    status: ban.status,
+    tier: ban.current_tier,
+    duration_ms: null,
+    reason: `also detected on site ${site}`,
+    actor,
+    source: ban.source,
+    site,
     at: now,
   });
   return toBan(row);
@@ -93,6 +131,7 @@ export async function addHistory(
     reason: string;
     actor: string;
     source: string;
+    site?: string;
     at: Date;
   },
 ): Promise<void> {

@@ -1,3 +1,4 @@
+import { banInScope } from "./ban-queries.js";
 import { type Kysely, sql } from "kysely";
 import type { StateDatabase } from "../storage/state-schema.js";
 import type { SyncState, TargetType } from "./enforcement/enforcement-tables.js";
@@ -48,11 +49,11 @@ export async function activeBanIps(
   db: Kysely<StateDatabase>,
   now: Date,
   limit = ACTIVE_IPS_LIMIT,
+  scopeSites?: readonly string[],
 ): Promise<{ ips: string[]; truncated: boolean }> {
-  const rows = await db
-    .selectFrom("bans")
-    .select("ip")
-    .where(inForce(now))
+  let q = db.selectFrom("bans").select("ip").where(inForce(now));
+  if (scopeSites !== undefined) q = q.where(banInScope(scopeSites));
+  const rows = await q
     .orderBy("last_ban", "desc")
     .limit(limit + 1)
     .execute();

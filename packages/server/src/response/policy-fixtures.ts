@@ -73,6 +73,7 @@ export function ban(over: Partial<Ban> = {}): Ban {
     source: "detect2ban",
     trigger_rule: "waf-attacks",
     site: "paris",
+    sites: ["paris"],
     country: "CN",
     geo_zone: "neutral",
     threat_score_at_ban: 0,

@@ -19,6 +19,7 @@ export function toBan(row: Selectable<BansTable>): Ban {
     source: row.source,
     trigger_rule: row.trigger_rule,
     site: row.site,
+    sites: row.sites ?? [],
     country: row.country,
     geo_zone: row.geo_zone,
     threat_score_at_ban: row.threat_score_at_ban,
@@ -76,6 +77,8 @@ export interface BanHistoryItem {
   reason: string;
   actor: string;
   source: string;
+  /** The site whose detection or analyst made the change; "" for global or system changes. */
+  site: string;
 }
 
 export function toHistory(row: Selectable<BanHistoryTable>): BanHistoryItem {
@@ -89,5 +92,6 @@ export function toHistory(row: Selectable<BanHistoryTable>): BanHistoryItem {
     reason: row.reason,
     actor: row.actor,
     source: row.source,
+    site: row.site,
   };
 }

@@ -31,6 +31,9 @@ export const BanSchema = Type.Object({
   ]),
   trigger_rule: Type.String(),
   site: Type.String(),
+  sites: Type.Array(Type.String(), {
+    description: "Every site the ban applies to; empty = global (every site's firewalls)",
+  }),
   country: Type.String(),
   geo_zone: Zone,
   threat_score_at_ban: Type.Integer(),
@@ -55,6 +58,7 @@ export const HistorySchema = Type.Object({
   duration_ms: Type.Union([Type.Integer(), Type.Null()]),
   reason: Type.String(),
   actor: Type.String(),
+  site: Type.String({ description: "The site whose detection or analyst made the change; empty when global" }),
   source: Type.String(),
 });
 

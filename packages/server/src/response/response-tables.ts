@@ -23,6 +23,8 @@ export interface BansTable {
   source: BanSource;
   trigger_rule: Generated<string>;
   site: Generated<string>;
+  /** The sites the ban applies to (each detection's site joins it); empty = global, every site. */
+  sites: ColumnType<string[], string[] | undefined, string[]>;
   country: Generated<string>;
   geo_zone: ColumnType<GeoZone, GeoZone | undefined, GeoZone>;
   threat_score_at_ban: Generated<number>;
@@ -49,6 +51,8 @@ export interface BanHistoryTable {
   reason: Generated<string>;
   actor: Generated<string>;
   source: Generated<string>;
+  /** The site whose detection or analyst made this change; "" for global or system changes. */
+  site: Generated<string>;
 }
 
 export interface WhitelistTable {

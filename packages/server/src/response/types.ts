@@ -23,6 +23,8 @@ export interface Ban {
   source: BanSource;
   trigger_rule: string;
   site: string;
+  /** Every site the ban applies to (firewalls bound to them enforce it); empty = global. */
+  sites: string[];
   country: string;
   geo_zone: GeoZone;
   threat_score_at_ban: number;

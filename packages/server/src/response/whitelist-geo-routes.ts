@@ -51,7 +51,7 @@ export const whitelistGeoRoutes =
     app.get(
       "/api/v1/whitelist",
       {
-        config: { access: { role: "audit" } },
+        config: { access: { role: "audit", staff: true } },
         schema: {
           tags: wl,
           summary: "Whitelist entries (IPs and CIDR ranges)",
@@ -64,7 +64,7 @@ export const whitelistGeoRoutes =
     app.post(
       "/api/v1/whitelist",
       {
-        config: { access: { role: "analyst" } },
+        config: { access: { role: "analyst", staff: true } },
         schema: {
           tags: wl,
           summary:
@@ -83,7 +83,7 @@ export const whitelistGeoRoutes =
     app.put(
       "/api/v1/whitelist/:id",
       {
-        config: { access: { role: "analyst" } },
+        config: { access: { role: "analyst", staff: true } },
         schema: {
           tags: wl,
           summary: "Replace a whitelist entry",
@@ -102,7 +102,7 @@ export const whitelistGeoRoutes =
     app.delete(
       "/api/v1/whitelist/:id",
       {
-        config: { access: { role: "analyst" } },
+        config: { access: { role: "analyst", staff: true } },
         schema: {
           tags: wl,
           summary: "Remove a whitelist entry",
@@ -121,7 +121,7 @@ export const whitelistGeoRoutes =
     app.get(
       "/api/v1/geozone",
       {
-        config: { access: { role: "audit" } },
+        config: { access: { role: "audit", staff: true } },
         schema: {
           tags: geo,
           summary: "GeoZone configuration (authorized / hostile countries, thresholds)",
@@ -134,7 +134,7 @@ export const whitelistGeoRoutes =
     app.put(
       "/api/v1/geozone",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: geo,
           summary: "Replace the GeoZone configuration (takes effect on the next detection)",
@@ -155,7 +155,7 @@ export const whitelistGeoRoutes =
     app.get(
       "/api/v1/geoblocking",
       {
-        config: { access: { role: "audit" } },
+        config: { access: { role: "audit", staff: true } },
         schema: {
           tags: geo,
           summary: "Country geoblocking rules",
@@ -168,7 +168,7 @@ export const whitelistGeoRoutes =
     app.post(
       "/api/v1/geoblocking",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: geo,
           summary: "Block or allow a country (one rule per country; a new rule replaces the old)",
@@ -193,7 +193,7 @@ export const whitelistGeoRoutes =
     app.delete(
       "/api/v1/geoblocking/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: geo,
           summary: "Remove a geoblocking rule",

@@ -103,6 +103,7 @@ export async function startTestVigil(env: Record<string, string> = {}): Promise<
  * detections on an unregistered sender's events wait for approval instead of banning.
  */
 export async function registerTestSender(t: TestVigil, site = "default", ip = "127.0.0.1"): Promise<void> {
+  await createTestSitesViaApi(t, [site]);
   const res = await t.api(
     "POST",
     "/api/v1/sources",
@@ -110,6 +111,14 @@ export async function registerTestSender(t: TestVigil, site = "default", ip = "1
     t.adminToken,
   );
   if (res.status !== 201) throw new Error(`register sender ${ip}: ${res.status} ${res.text}`);
+}
+
+/** Creates sites (client `default`) through the API, as an admin does on the Clients and sites page. */
+export async function createTestSitesViaApi(t: TestVigil, sites: readonly string[], client = "default"): Promise<void> {
+  for (const name of sites) {
+    const res = await t.api("POST", "/api/v1/sites", { name, client }, t.adminToken);
+    if (res.status !== 201 && res.status !== 409) throw new Error(`site ${name}: ${res.status} ${res.text}`);
+  }
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time runs out. */

@@ -12,6 +12,8 @@ export interface NotificationChannelsTable {
   config: ColumnType<Record<string, unknown>, string, string>;
   /** Alerts without channels of their own at or above this severity come here (0009-alerts). */
   min_severity: ColumnType<Severity | null, Severity | null | undefined, Severity | null>;
+  /** The client whose channel this is: it hears only that client's alerts. null: the operator's. */
+  client: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }

@@ -98,6 +98,16 @@ export async function registerDemoSources(o: RegisterOptions): Promise<number> {
       timezone: "UTC",
       name: "demo sender (relays the three sites)",
     });
+  // A source's site must exist: the demo's sites join the client `default` (409: already there).
+  for (const site of new Set(list.map((s) => s.site))) {
+    const res = await f(`${base}/api/v1/sites`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name: site, client: "default" }),
+    });
+    if (!res.ok && res.status !== 409)
+      throw new Error(`creating site ${site} failed (${res.status}): ${await problem(res)}`);
+  }
   for (const s of list) {
     // POST takes over an unknown device's row or updates a registered one: running the demo twice is fine.
     const res = await f(`${base}/api/v1/sources`, {

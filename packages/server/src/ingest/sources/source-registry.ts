@@ -1,3 +1,4 @@
+import { HttpProblem } from "../../http/problem.js";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { uuidv7 } from "uuidv7";
@@ -144,8 +145,16 @@ export class SourceRegistry {
     }));
   }
 
+  /** A source's site must be a registered site (tenancy/): a 400 naming it otherwise. */
+  private async assertSite(site: string | undefined): Promise<void> {
+    if (site === undefined) return;
+    const found = await this.db.selectFrom("sites").select("name").where("name", "=", site).executeTakeFirst();
+    if (!found) throw new HttpProblem(400, `site: no site named "${site}"; create it first (Clients and sites)`);
+  }
+
   /** Registers a sender (or takes over the row an unknown sender left). */
   async register(input: SourceInput): Promise<SourceView> {
+    await this.assertSite(input.site);
     const value = input.match_value.trim().toLowerCase();
     const row = await this.db
       .insertInto("sources")
@@ -176,6 +185,7 @@ export class SourceRegistry {
     id: string,
     patch: Partial<Omit<SourceInput, "match_type" | "match_value">>,
   ): Promise<SourceView | null> {
+    await this.assertSite(patch.site);
     const res = await this.db
       .updateTable("sources")
       .set({ ...patch, registered: true })

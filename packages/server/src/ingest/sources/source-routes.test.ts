@@ -9,6 +9,7 @@ import {
   startTestVigil,
   TEST_ADMIN_PASSWORD,
   type TestVigil,
+  createTestSitesViaApi,
 } from "../../test-support/test-vigil.js";
 
 /**
@@ -29,6 +30,7 @@ interface Source {
 
 beforeAll(async () => {
   t = await startTestVigil();
+  await createTestSitesViaApi(t, ["paris-01", "lyon-03", "nantes", "x"]);
 }, 120_000);
 afterAll(async () => {
   await t?.close();

@@ -1,5 +1,7 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { HttpFeature } from "../../http/app.js";
+import { siteScopeOf } from "../../http/guard.js";
+import { canSee } from "../../tenancy/scope.js";
 import { HttpProblem, ProblemSchema } from "../../http/problem.js";
 import { SITE_PATTERN } from "../http-record.js";
 import { isValidTimeZone } from "../time.js";
@@ -64,13 +66,18 @@ export const sourceRoutes =
           response: { 200: Type.Object({ items: Type.Array(Source) }) },
         },
       },
-      async () => ({ items: await sources.list() }),
+      async (request) => {
+        // A client's user sees the senders of its own sites only (unknown senders are the operator's).
+        const scope = siteScopeOf(request);
+        const all = await sources.list();
+        return { items: scope.kind === "all" ? all : all.filter((s) => canSee(scope, s.site)) };
+      },
     );
 
     app.post(
       "/api/v1/sources",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["sources"],
           summary: "Register a sender (by IP, hostname or device serial) to a site and time zone",
@@ -89,7 +96,7 @@ export const sourceRoutes =
     app.put(
       "/api/v1/sources/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["sources"],
           summary: "Change a sender's site, time zone or name (assigns an unassigned sender or device)",
@@ -109,7 +116,7 @@ export const sourceRoutes =
     app.delete(
       "/api/v1/sources/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["sources"],
           summary: "Forget a sender (its events stay; new ones land in site default)",

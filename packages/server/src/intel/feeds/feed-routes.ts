@@ -71,7 +71,7 @@ export const feedRoutes =
     app.get(
       "/api/v1/feeds",
       {
-        config: { access: { role: "audit" } },
+        config: { access: { role: "audit", staff: true } },
         schema: {
           tags: ["feeds"],
           summary: "Blocklist feeds with refresh status, entry counts and countries",
@@ -107,7 +107,7 @@ export const feedRoutes =
     app.post(
       "/api/v1/feeds",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["feeds"],
           summary:
@@ -133,7 +133,7 @@ export const feedRoutes =
     app.put(
       "/api/v1/feeds/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["feeds"],
           summary: "Change a feed (a new URL or format is fetched afresh)",
@@ -158,7 +158,7 @@ export const feedRoutes =
     app.delete(
       "/api/v1/feeds/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["feeds"],
           summary: "Unsubscribe (its entries are deleted)",
@@ -175,7 +175,7 @@ export const feedRoutes =
     app.post(
       "/api/v1/feeds/:id/refresh",
       {
-        config: { access: { role: "analyst" } },
+        config: { access: { role: "analyst", staff: true } },
         schema: {
           tags: ["feeds"],
           summary: "Fetch the feed now (runs in the background; the feed's status shows the outcome)",

@@ -210,7 +210,7 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
     app.get(
       "/api/v1/bouncers",
       {
-        config: { access: { role: "audit" } },
+        config: { access: { role: "audit", staff: true } },
         schema: {
           tags: ["bouncers"],
           summary: "List bouncers with their last pull (never their keys)",
@@ -223,7 +223,7 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
     app.post(
       "/api/v1/bouncers",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["bouncers"],
           summary: "Create a bouncer key; the key is in this response only",
@@ -244,7 +244,7 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
     app.delete(
       "/api/v1/bouncers/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["bouncers"],
           summary: "Revoke a bouncer's key",

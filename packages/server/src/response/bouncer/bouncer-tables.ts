@@ -15,6 +15,8 @@ export interface BouncersTable {
   ip_address: ColumnType<string, string | undefined, string>;
   version: ColumnType<string, string | undefined, string>;
   cursor: BigintColumn;
+  /** Sites whose bans this bouncer receives (plus global bans); empty = every ban. */
+  sites: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface BouncerDecisionsTable {

@@ -25,6 +25,7 @@ export function banFromRow(r: BanRow): Ban {
     source: r.source as Ban["source"],
     trigger_rule: String(r.trigger_rule ?? ""),
     site: String(r.site ?? ""),
+    sites: Array.isArray(r.sites) ? r.sites.map(String) : [],
     country: String(r.country ?? ""),
     geo_zone: r.geo_zone as Ban["geo_zone"],
     threat_score_at_ban: Number(r.threat_score_at_ban),
@@ -33,10 +34,16 @@ export function banFromRow(r: BanRow): Ban {
   };
 }
 
-export async function loadDesiredBans(db: Kysely<StateDatabase>): Promise<Ban[]> {
-  const rows = await db
-    .selectFrom("bans")
-    .selectAll()
+/**
+ * `forSites`: an enforcement point bound to sites (an MSP client's firewall) holds the bans of those
+ * sites and the global ones; unbound (empty or absent), it holds every ban.
+ */
+export async function loadDesiredBans(db: Kysely<StateDatabase>, forSites: readonly string[] = []): Promise<Ban[]> {
+  let q = db.selectFrom("bans").selectAll();
+  if (forSites.length > 0) {
+    q = q.where(sql<boolean>`(sites = '{}' or sites && ${[...forSites]}::text[])`);
+  }
+  const rows = await q
     .where((eb) =>
       eb.or([
         eb("status", "=", "permanent"),

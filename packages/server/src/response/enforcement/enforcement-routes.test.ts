@@ -1,3 +1,4 @@
+import { createTestSites } from "../../tenancy/test-sites.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKeysRepo } from "../../auth/api-keys-repo.js";
 import { newApiKey, sha256Hex } from "../../auth/secrets.js";
@@ -41,6 +42,7 @@ describe("enforcement routes and the plain-text blocklist", () => {
       allowPrivate: true,
     });
     t = await openTestApp({ features: [enforcementRoutes({ db: state.store.db, enforcement: enf })] });
+    await createTestSites(state.store.db, ["lyon", "paris"]);
     const now = new Date();
     await state.store.db
       .insertInto("bans")
@@ -53,6 +55,7 @@ describe("enforcement routes and the plain-text blocklist", () => {
           expires_at: new Date(now.getTime() + 3600_000),
           source: "manual",
           site: "lyon",
+          sites: ["lyon"],
         },
         {
           ip: "2001:db8::42",
@@ -61,6 +64,7 @@ describe("enforcement routes and the plain-text blocklist", () => {
           last_ban: now,
           source: "detect2ban",
           site: "paris",
+          sites: ["paris"],
         },
         {
           ip: "192.0.2.1",

@@ -44,6 +44,9 @@ const Target = Type.Object({
     description:
       "sophos_xgs: {url, username, password, verify_tls}; webhook: {url, secret}. Secrets read back as ********.",
   }),
+  sites: Type.Array(Type.String(), {
+    description: "The sites whose bans this target receives (plus global bans); empty = every ban",
+  }),
   status: Status,
 });
 const TargetInput = Type.Object(
@@ -52,6 +55,12 @@ const TargetInput = Type.Object(
     type: TargetType,
     enabled: Type.Optional(Type.Boolean()),
     config: Type.Record(Type.String(), Type.Unknown()),
+    sites: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+        maxItems: 1000,
+        description: "Bind the target to these sites: it receives their bans and global ones (default: every ban)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -73,7 +82,7 @@ export const enforcementRoutes =
     app.get(
       "/api/v1/enforcement/targets",
       {
-        config: { access: { role: "audit" } },
+        config: { access: { role: "audit", staff: true } },
         schema: {
           tags: TAGS,
           summary: "Enforcement targets with their sync status",
@@ -87,7 +96,7 @@ export const enforcementRoutes =
     app.post(
       "/api/v1/enforcement/targets",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: TAGS,
           summary: "Add a Sophos XGS firewall or a webhook; it is synced at once",
@@ -106,7 +115,7 @@ export const enforcementRoutes =
     app.put(
       "/api/v1/enforcement/targets/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: TAGS,
           summary: "Edit a target (send the secret as ******** to keep it)",
@@ -125,7 +134,7 @@ export const enforcementRoutes =
     app.delete(
       "/api/v1/enforcement/targets/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: TAGS,
           summary: "Remove a target (what it already holds stays on it)",
@@ -143,7 +152,7 @@ export const enforcementRoutes =
     app.post(
       "/api/v1/enforcement/targets/:id/sync",
       {
-        config: { access: { role: "analyst" } },
+        config: { access: { role: "analyst", staff: true } },
         schema: {
           tags: TAGS,
           summary: "Start a reconcile of one target now; its status updates live (enforcement_status)",
@@ -181,9 +190,8 @@ export const enforcementRoutes =
         if (!key.scopes.includes("blocklist"))
           throw new HttpProblem(403, 'This API key lacks the "blocklist" scope');
         await apiKeys.touchLastUsed(key.id);
-        let bans = await loadDesiredBans(deps.db);
-        // A key bound to a site (an MSP client's firewall) gets that site's bans only.
-        if (key.site) bans = bans.filter((b) => b.site === key.site);
+        // A key bound to a site (an MSP client's firewall) gets that site's bans and the global ones.
+        const bans = await loadDesiredBans(deps.db, key.site ? [key.site] : []);
         const body = bans.map((b) => `${b.ip}\n`).join("");
         const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
         reply.header("etag", etag).header("cache-control", "no-cache");

@@ -18,6 +18,8 @@ export interface EnforcementTargetsTable {
   in_sync: ColumnType<number, number | undefined, number>;
   pending: ColumnType<number, number | undefined, number>;
   lease_until: NullableTimestamp;
+  /** Sites whose bans this target receives (plus global bans); empty = every ban. */
+  sites: ColumnType<string[], string[] | undefined, string[]>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }

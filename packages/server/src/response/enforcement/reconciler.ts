@@ -145,7 +145,7 @@ export function createEnforcement(o: EnforcementOptions): Enforcement {
     try {
       // The counter is read before the bans: a change in between only causes one extra sync.
       const version = await bansVersion(o.db);
-      desired = await loadDesiredBans(o.db);
+      desired = await loadDesiredBans(o.db, row.sites);
       let counts: { inSync: number; pending: number };
       if (t.type === "sophos_xgs" && client) {
         await syncXgs(client, desired);

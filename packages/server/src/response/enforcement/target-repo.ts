@@ -16,6 +16,8 @@ export interface TargetRow {
   last_error: string | null;
   in_sync: number;
   pending: number;
+  /** Bound sites (see EnforcementTargetsTable.sites). */
+  sites: string[];
 }
 
 /**
@@ -56,6 +58,7 @@ const COLUMNS = [
   "last_error",
   "in_sync",
   "pending",
+  "sites",
 ] as const;
 
 export function statusOf(row: TargetRow, feed: FeedSyncStatus = NO_FEED_STATUS): TargetStatus {
@@ -77,14 +80,27 @@ export function createTargetRepo(db: Kysely<StateDatabase>) {
     get(id: string): Promise<TargetRow | undefined> {
       return db.selectFrom("enforcement_targets").select(COLUMNS).where("id", "=", id).executeTakeFirst();
     },
-    async insert(row: { id: string; name: string; type: TargetType; enabled: boolean; config: object }) {
+    async unknownSites(sites: string[]): Promise<string[]> {
+      if (sites.length === 0) return [];
+      const found = await db.selectFrom("sites").select("name").where("name", "in", sites).execute();
+      const known = new Set(found.map((r) => r.name));
+      return sites.filter((s) => !known.has(s));
+    },
+    async insert(row: {
+      id: string;
+      name: string;
+      type: TargetType;
+      enabled: boolean;
+      config: object;
+      sites?: string[];
+    }) {
       return db
         .insertInto("enforcement_targets")
         .values({ ...row, config: JSON.stringify(row.config) })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow();
     },
-    async update(id: string, patch: { name: string; enabled: boolean; config: object }) {
+    async update(id: string, patch: { name: string; enabled: boolean; config: object; sites: string[] }) {
       return db
         .updateTable("enforcement_targets")
         .set({ ...patch, config: JSON.stringify(patch.config), updated_at: sql<Date>`now()` })

@@ -26,6 +26,7 @@ export interface TargetView {
   type: TargetType;
   enabled: boolean;
   config: Record<string, unknown>;
+  sites: string[];
   status: TargetStatus;
 }
 
@@ -34,6 +35,7 @@ export interface TargetInput {
   type: TargetType;
   enabled?: boolean | undefined;
   config: Record<string, unknown>;
+  sites?: string[] | undefined;
 }
 
 export type OpenTarget =
@@ -133,6 +135,7 @@ export function createTargetService(deps: {
       type: row.type,
       enabled: row.enabled,
       config: { ...config, [SECRET_FIELD[row.type]]: MASK },
+      sites: row.sites,
       status: statusOf(row, deps.feedStatus?.(row.id)),
     };
   };
@@ -141,6 +144,14 @@ export function createTargetService(deps: {
     typeof c.url_credentials === "string"
       ? withUrlCredentials(String(c.url), box.open(c.url_credentials))
       : String(c.url);
+
+  /** Every site named must exist: a 400 naming the first unknown one. */
+  async function knownSites(sites: string[]): Promise<string[]> {
+    const unique = [...new Set(sites)];
+    const unknown = await repo.unknownSites(unique);
+    if (unknown.length > 0) throw new HttpProblem(400, `sites: no site named "${unknown[0]}"`);
+    return unique;
+  }
 
   async function mustGet(id: string): Promise<TargetRow> {
     const row = await repo.get(id);
@@ -166,6 +177,7 @@ export function createTargetService(deps: {
         type: input.type,
         enabled: input.enabled ?? true,
         config,
+        sites: await knownSites(input.sites ?? []),
       });
       return view(row, true);
     },
@@ -176,7 +188,12 @@ export function createTargetService(deps: {
       if (await repo.nameTaken(input.name, id))
         throw new HttpProblem(409, `An enforcement target named "${input.name}" already exists`);
       const config = checkConfig(old.type, input.config, old.config, box);
-      const row = await repo.update(id, { name: input.name, enabled: input.enabled ?? old.enabled, config });
+      const row = await repo.update(id, {
+        name: input.name,
+        enabled: input.enabled ?? old.enabled,
+        config,
+        sites: input.sites === undefined ? old.sites : await knownSites(input.sites),
+      });
       if (!row) throw new HttpProblem(404, `No enforcement target with id ${id}`);
       return view(row, true);
     },

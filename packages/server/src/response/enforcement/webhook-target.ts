@@ -129,6 +129,7 @@ function unknownBan(ip: string): Ban {
     source: "manual",
     trigger_rule: "",
     site: "",
+    sites: [],
     country: "",
     geo_zone: "neutral",
     threat_score_at_ban: 0,
