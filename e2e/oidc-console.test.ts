@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { generate } from "otplib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -117,6 +118,29 @@ describe.skipIf(!hasChromium)("single sign-on in the console", () => {
     expect(me).toMatchObject({ username: "carol.ops", role: "admin", email: "carol@soc.test" });
     await shootPage(page, SHOTS, "sso-signed-in.png");
     // The provider's development pages load a web font (no network here) and have no favicon: not ours.
+    problems.take(new RegExp(`fonts\\.googleapis\\.com|${op.issuer.replaceAll(".", "\\.")}/`));
+    expect(problems.list).toEqual([]);
+  });
+
+  it("asks for the MFA code after the provider when the user turned MFA on", async () => {
+    // Carol turns on MFA through the API with her SSO session, then signs out.
+    const token = (await page.evaluate<string | null>("sessionStorage.getItem('vigil.token')")) ?? "";
+    const enroll = (await t.api("POST", "/api/v1/auth/mfa/enroll", {}, token)).json() as { secret: string };
+    const code = await generate({ secret: enroll.secret, epoch: Math.floor(Date.now() / 1000) });
+    const confirm = await t.api("POST", "/api/v1/auth/mfa/confirm", { code }, token);
+    expect(confirm.status).toBe(200);
+    const [recovery] = (confirm.json() as { recovery_codes: string[] }).recovery_codes;
+    await page.locator(tid("sign-out")).click();
+    await page.waitForURL(/\/login/);
+
+    // The provider remembers her: no form this time, straight back to Vigil's code step.
+    await page.locator(tid("sso-login")).click();
+    await page.locator(tid("mfa-code")).waitFor();
+    expect(page.url()).not.toContain("sso_mfa");
+    await page.locator(tid("mfa-code")).fill(recovery ?? "");
+    await page.locator(tid("mfa-submit")).click();
+    await page.waitForURL(`${base}/`);
+    await expect(textOf(page.locator(tid("current-user")))).resolves.toMatch(/^carol\.ops\s/);
     problems.take(new RegExp(`fonts\\.googleapis\\.com|${op.issuer.replaceAll(".", "\\.")}/`));
     expect(problems.list).toEqual([]);
   });
