@@ -77,11 +77,12 @@ export function oidcRoutes(deps: {
     app.get(
       "/api/v1/auth/oidc/login",
       {
-        config: { access: "public" },
+        // Each call stores a pending login (kept ten minutes): an anonymous caller may not flood the store.
+        config: { access: "public", rateLimit: { max: 20, timeWindow: 60_000 } },
         schema: {
           tags: ["auth"],
           summary: "Start single sign-on: redirects to the provider (PKCE, state and nonce)",
-          response: { 302: Redirect, ...problemResponses(404, 502) },
+          response: { 302: Redirect, ...problemResponses(404, 429, 502) },
         },
       },
       async (request, reply) => {
