@@ -223,7 +223,8 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       onChange: (change) => {
         logLine(banLog, banLine(change));
         const site = "site" in change.data && change.data.site ? change.data.site : undefined;
-        hub.publish(change.type, change.data, site ? { site } : {});
+        const sites = "sites" in change.data ? change.data.sites : [];
+        hub.publish(change.type, change.data, { ...(site ? { site } : {}), sites });
         enforcement.notifyChange();
         alerts.onBanChange(change);
       },

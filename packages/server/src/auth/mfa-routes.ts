@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
-import { principalOf } from "../http/guard.js";
+import { principalOf, siteScopeOf } from "../http/guard.js";
 import { HttpProblem, problemResponses } from "../http/problem.js";
 import type { LoginRateLimit } from "./auth-routes.js";
 import { IdParams, LoginReply } from "./auth-schemas.js";
@@ -16,6 +16,7 @@ import {
 } from "./mfa-schemas.js";
 import type { MfaService } from "./mfa-service.js";
 import { sha256Hex } from "./secrets.js";
+import type { UsersService } from "./users-service.js";
 
 /** Codes and passwords never reach the audit log (a recovery code is a credential). */
 const withoutCodes = (body: unknown) => {
@@ -33,6 +34,7 @@ export function mfaRoutes(deps: {
   mfa: MfaService;
   loginRateLimit: LoginRateLimit;
   throttle: LoginThrottle;
+  users: UsersService;
 }): FastifyPluginAsyncTypebox {
   const { auth, mfa, throttle } = deps;
   const own = { access: { role: "audit" }, auditBody: withoutCodes } as const;
@@ -133,7 +135,7 @@ export function mfaRoutes(deps: {
     app.get(
       "/api/v1/auth/mfa/policy",
       {
-        config: admin,
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["auth"],
           summary: "Which roles must use MFA",
@@ -146,7 +148,7 @@ export function mfaRoutes(deps: {
     app.put(
       "/api/v1/auth/mfa/policy",
       {
-        config: admin,
+        config: { access: { role: "admin", staff: true } },
         schema: {
           tags: ["auth"],
           summary: "Set which roles must use MFA (their users can only enrol until they have)",
@@ -169,6 +171,7 @@ export function mfaRoutes(deps: {
         },
       },
       async (request, reply) => {
+        await deps.users.assertManages(request.params.id, siteScopeOf(request));
         await mfa.reset(request.params.id);
         return reply.code(204).send(null);
       },

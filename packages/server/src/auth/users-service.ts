@@ -139,6 +139,11 @@ export function createUsersService(deps: {
       return toUserView({ ...updated, mfa_enabled: await users.mfaEnabled(id) });
     },
 
+    /** A 404 unless the user is one the scope manages (a client's admin: that client's users). */
+    async assertManages(id: string, scope: SiteScope): Promise<void> {
+      await mustFindIn(id, scope);
+    },
+
     async remove(id: string, actor: Principal, scope: SiteScope = ALL_SITES): Promise<void> {
       const user = await mustFindIn(id, scope);
       if (actor.kind === "user" && actor.userId === id) {

@@ -30,8 +30,11 @@ export interface LiveHubOptions {
 interface Client {
   socket: LiveSocket;
   sub: Subscription;
-  /** Null: sees every site. A site-bound principal sees only its own. */
-  allowedSite: string | null;
+  /**
+   * Null: sees every site (operator staff). Otherwise the caller's scope, asked at each message so a
+   * site moved to or from the client takes effect on open connections too.
+   */
+  allowed: ((site: string) => boolean) | null;
   dropped: number;
   skipped: number;
   /** Token bucket of the event sample: refills at maxEventsPerSecond, holds at most one second's worth. */
@@ -85,12 +88,12 @@ export class LiveHub {
   }
 
   /** A new client subscribes to nothing until it says what it wants. */
-  add(socket: LiveSocket, allowedSite: string | null): LiveHandle {
+  add(socket: LiveSocket, allowed: ((site: string) => boolean) | null): LiveHandle {
     const now = Date.now();
     const client: Client = {
       socket,
       sub: NOTHING,
-      allowedSite,
+      allowed,
       dropped: 0,
       skipped: 0,
       tokens: this.maxEvents,
@@ -146,16 +149,19 @@ export class LiveHub {
   }
 
   /**
-   * Publishes any other message (bans, alerts…) to the clients subscribed to its topic. A message with a
-   * site reaches only clients allowed to see that site.
+   * Publishes any other message (bans, alerts…) to the clients subscribed to its topic. A message of
+   * some sites reaches only clients allowed to see one of them; a message of no site (Vigil's own
+   * health, enforcement targets) reaches operator staff only.
    */
-  publish(type: string, data: unknown, scope: { site?: string; severity?: string } = {}): void {
+  publish(type: string, data: unknown, scope: { site?: string; sites?: readonly string[]; severity?: string } = {}): void {
     const topic = topicOf(type);
     let text: string | null = null;
     const now = Date.now();
+    const sites = [...(scope.sites ?? []), ...(scope.site ? [scope.site] : [])];
     for (const c of this.clients) {
       if (!c.sub.topics.has(topic)) continue;
-      if (scope.site !== undefined && c.allowedSite !== null && c.allowedSite !== scope.site) continue;
+      const allowed = c.allowed;
+      if (allowed !== null && !sites.some((s) => allowed(s))) continue;
       text ??= JSON.stringify({ type, data });
       this.deliver(c, text, now);
     }
@@ -168,7 +174,7 @@ export class LiveHub {
   }
 
   private seesSite(c: Client, site: string): boolean {
-    if (c.allowedSite !== null && c.allowedSite !== site) return false;
+    if (c.allowed !== null && !c.allowed(site)) return false;
     return c.sub.sites.length === 0 || c.sub.sites.includes(site);
   }
 

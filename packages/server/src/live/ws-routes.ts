@@ -1,6 +1,7 @@
 import websocket from "@fastify/websocket";
 import type { HttpFeature } from "../http/app.js";
 import { principalOf } from "../http/guard.js";
+import { canSee } from "../tenancy/scope.js";
 import type { LiveHub } from "./live-hub.js";
 import { parseSubscribe, TOPICS } from "./live-topics.js";
 
@@ -26,7 +27,12 @@ export const wsRoutes =
       },
       (socket, req) => {
         const p = principalOf(req);
-        const handle = hub.add(socket, p.kind === "apikey" ? p.site : null);
+        // Staff see every site; a client's user or key only its own (re-read from the directory).
+        const sites = app.siteDirectory;
+        const handle = hub.add(
+          socket,
+          sites.scopeFor(p).kind === "all" ? null : (site) => canSee(sites.scopeFor(p), site),
+        );
         socket.send(
           JSON.stringify({
             type: "hello",

@@ -58,6 +58,10 @@ export async function siteHealth(
     open_alerts: alerts.map((a) => ({ key: a.severity, count: Number(a.n) })),
     active_bans: Number(bans?.n ?? 0),
     top_attackers: attackers.map((a) => ({ ip: a.key, count: a.count, country: a.label ?? "" })),
-    sources: sources.map((s) => ({ id: s.id, name: s.name || s.match_value, last_seen: s.last_seen?.toISOString() ?? null })),
+    sources: sources.map((s) => ({
+      id: s.id,
+      name: s.name || s.match_value,
+      last_seen: s.last_seen?.toISOString() ?? null,
+    })),
   };
 }

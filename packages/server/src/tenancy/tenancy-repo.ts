@@ -23,7 +23,9 @@ const UNIQUE_VIOLATION = "23505";
 const FK_VIOLATION = "23503";
 
 function pgCode(err: unknown): string | undefined {
-  return typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : undefined;
+  return typeof err === "object" && err !== null && "code" in err
+    ? String((err as { code: unknown }).code)
+    : undefined;
 }
 
 /** The only code that writes the clients and sites tables. */
@@ -70,13 +72,17 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
           .values({ name: input.name, description: input.description ?? null })
           .execute();
       } catch (err) {
-        if (pgCode(err) === UNIQUE_VIOLATION) throw new HttpProblem(409, `A client named ${input.name} already exists`);
+        if (pgCode(err) === UNIQUE_VIOLATION)
+          throw new HttpProblem(409, `A client named ${input.name} already exists`);
         throw err;
       }
     },
 
     /** Renames cascade to sites, users, keys, rules and channels (foreign keys ON UPDATE CASCADE). */
-    async updateClient(name: string, input: { name?: string | undefined; description?: string | null | undefined }) {
+    async updateClient(
+      name: string,
+      input: { name?: string | undefined; description?: string | null | undefined },
+    ) {
       try {
         const row = await db
           .updateTable("clients")
@@ -90,7 +96,8 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
         if (!row) throw new HttpProblem(404, `No client named ${name}`);
         return row.name;
       } catch (err) {
-        if (pgCode(err) === UNIQUE_VIOLATION) throw new HttpProblem(409, `A client named ${input.name} already exists`);
+        if (pgCode(err) === UNIQUE_VIOLATION)
+          throw new HttpProblem(409, `A client named ${input.name} already exists`);
         throw err;
       }
     },
@@ -98,17 +105,58 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
     /** What still belongs to a client, by kind; a client is deleted only when all are zero. */
     async clientHolders(name: string): Promise<Array<[string, number]>> {
       return Promise.all([
-        counted("sites", db.selectFrom("sites").select(sql<number>`count(*)::int`.as("n")).where("client", "=", name).executeTakeFirst()),
-        counted("users", db.selectFrom("users").select(sql<number>`count(*)::int`.as("n")).where("client", "=", name).executeTakeFirst()),
-        counted("API keys", db.selectFrom("api_keys").select(sql<number>`count(*)::int`.as("n")).where("client", "=", name).where("revoked_at", "is", null).executeTakeFirst()),
-        counted("alert rules", db.selectFrom("alert_rules").select(sql<number>`count(*)::int`.as("n")).where("client", "=", name).executeTakeFirst()),
-        counted("channels", db.selectFrom("notification_channels").select(sql<number>`count(*)::int`.as("n")).where("client", "=", name).executeTakeFirst()),
+        counted(
+          "sites",
+          db
+            .selectFrom("sites")
+            .select(sql<number>`count(*)::int`.as("n"))
+            .where("client", "=", name)
+            .executeTakeFirst(),
+        ),
+        counted(
+          "users",
+          db
+            .selectFrom("users")
+            .select(sql<number>`count(*)::int`.as("n"))
+            .where("client", "=", name)
+            .executeTakeFirst(),
+        ),
+        counted(
+          "API keys",
+          db
+            .selectFrom("api_keys")
+            .select(sql<number>`count(*)::int`.as("n"))
+            .where("client", "=", name)
+            .where("revoked_at", "is", null)
+            .executeTakeFirst(),
+        ),
+        counted(
+          "alert rules",
+          db
+            .selectFrom("alert_rules")
+            .select(sql<number>`count(*)::int`.as("n"))
+            .where("client", "=", name)
+            .executeTakeFirst(),
+        ),
+        counted(
+          "channels",
+          db
+            .selectFrom("notification_channels")
+            .select(sql<number>`count(*)::int`.as("n"))
+            .where("client", "=", name)
+            .executeTakeFirst(),
+        ),
       ]);
     },
 
     async deleteClient(name: string): Promise<boolean> {
       // Revoked keys keep their client for the record; they go with it.
-      await db.updateTable("api_keys").set({ client: null }).where("client", "=", name).where("revoked_at", "is not", null).execute();
+      await db
+        .updateTable("api_keys")
+        .set({ client: null })
+        .where("client", "=", name)
+        .where("revoked_at", "is not", null)
+        .execute();
       const res = await db.deleteFrom("clients").where("name", "=", name).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     },
@@ -127,25 +175,38 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
     },
 
     async clientExists(name: string): Promise<boolean> {
-      return (await db.selectFrom("clients").select("name").where("name", "=", name).executeTakeFirst()) !== undefined;
+      return (
+        (await db.selectFrom("clients").select("name").where("name", "=", name).executeTakeFirst()) !==
+        undefined
+      );
     },
 
-    async createSite(input: { name: string; client: string; description?: string | null | undefined }): Promise<void> {
-      if (!(await this.clientExists(input.client))) throw new HttpProblem(400, `client: no client named ${input.client}`);
+    async createSite(input: {
+      name: string;
+      client: string;
+      description?: string | null | undefined;
+    }): Promise<void> {
+      if (!(await this.clientExists(input.client)))
+        throw new HttpProblem(400, `client: no client named ${input.client}`);
       try {
         await db
           .insertInto("sites")
           .values({ name: input.name, client: input.client, description: input.description ?? null })
           .execute();
       } catch (err) {
-        if (pgCode(err) === UNIQUE_VIOLATION) throw new HttpProblem(409, `A site named ${input.name} already exists`);
+        if (pgCode(err) === UNIQUE_VIOLATION)
+          throw new HttpProblem(409, `A site named ${input.name} already exists`);
         throw err;
       }
     },
 
     async updateSite(
       name: string,
-      input: { name?: string | undefined; client?: string | undefined; description?: string | null | undefined },
+      input: {
+        name?: string | undefined;
+        client?: string | undefined;
+        description?: string | null | undefined;
+      },
     ): Promise<string> {
       if (input.client !== undefined && !(await this.clientExists(input.client))) {
         throw new HttpProblem(400, `client: no client named ${input.client}`);
@@ -164,7 +225,8 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
         if (!row) throw new HttpProblem(404, `No site named ${name}`);
         return row.name;
       } catch (err) {
-        if (pgCode(err) === UNIQUE_VIOLATION) throw new HttpProblem(409, `A site named ${input.name} already exists`);
+        if (pgCode(err) === UNIQUE_VIOLATION)
+          throw new HttpProblem(409, `A site named ${input.name} already exists`);
         throw err;
       }
     },
@@ -174,7 +236,11 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
         const res = await db.deleteFrom("sites").where("name", "=", name).executeTakeFirst();
         return Number(res.numDeletedRows) > 0;
       } catch (err) {
-        if (pgCode(err) === FK_VIOLATION) throw new HttpProblem(409, `Site ${name} is still referenced (sources or API keys); move or remove them first`);
+        if (pgCode(err) === FK_VIOLATION)
+          throw new HttpProblem(
+            409,
+            `Site ${name} is still referenced (sources or API keys); move or remove them first`,
+          );
         throw err;
       }
     },
@@ -183,8 +249,11 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
     async adoptSites(names: readonly string[]): Promise<number> {
       const fresh = names.filter((n) => n !== "");
       if (fresh.length === 0) return 0;
-      await db.insertInto("clients").values({ name: "default", description: "Sites that existed before clients" })
-        .onConflict((oc) => oc.column("name").doNothing()).execute();
+      await db
+        .insertInto("clients")
+        .values({ name: "default", description: "Sites that existed before clients" })
+        .onConflict((oc) => oc.column("name").doNothing())
+        .execute();
       const added = await db
         .insertInto("sites")
         .values(fresh.map((name) => ({ name, client: "default" })))

@@ -203,7 +203,8 @@ export function tenancyRoutes(deps: TenancyRoutesDeps): FastifyPluginAsyncTypebo
         config: { access: READ_EVENTS },
         schema: {
           tags: ["tenancy"],
-          summary: "One site with its health: events/s, last event, silence, open alerts, bans, top attackers",
+          summary:
+            "One site with its health: events/s, last event, silence, open alerts, bans, top attackers",
           params: SiteParams,
           response: { 200: SiteHealthSchema, ...problemResponses(401, 403, 404) },
         },
@@ -258,7 +259,10 @@ export function tenancyRoutes(deps: TenancyRoutesDeps): FastifyPluginAsyncTypebo
           ...(stored && stored.event_count > 0 ? [`${stored.event_count} stored events`] : []),
         ];
         if (holders.length > 0) {
-          throw new HttpProblem(409, `Site ${row.name} still has ${holders.join(" and ")}; it cannot be deleted`);
+          throw new HttpProblem(
+            409,
+            `Site ${row.name} still has ${holders.join(" and ")}; it cannot be deleted`,
+          );
         }
         await repo.deleteSite(row.name);
         await directory.refresh();

@@ -42,7 +42,11 @@ export const SiteSchema = Type.Object({
 });
 export const SiteList = Type.Object({ items: Type.Array(SiteSchema) });
 export const CreateSiteBody = Type.Object(
-  { name: SiteName, client: Type.String({ minLength: 1, maxLength: 64 }), description: Type.Optional(Description) },
+  {
+    name: SiteName,
+    client: Type.String({ minLength: 1, maxLength: 64 }),
+    description: Type.Optional(Description),
+  },
   { additionalProperties: false },
 );
 export const UpdateSiteBody = Type.Object(
@@ -61,12 +65,17 @@ export const SiteHealthSchema = Type.Object({
     events_per_second: Type.Number({ description: "Over the last 5 minutes" }),
     last_event: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
     silent_since: Type.Union([
-      Type.String({ format: "date-time", description: "Set when no event arrived for the silence threshold" }),
+      Type.String({
+        format: "date-time",
+        description: "Set when no event arrived for the silence threshold",
+      }),
       Type.Null(),
     ]),
     open_alerts: Type.Array(Count, { description: "Open alerts by severity" }),
     active_bans: Type.Integer(),
-    top_attackers: Type.Array(Type.Object({ ip: Type.String(), count: Type.Integer(), country: Type.String() })),
+    top_attackers: Type.Array(
+      Type.Object({ ip: Type.String(), count: Type.Integer(), country: Type.String() }),
+    ),
     sources: Type.Array(
       Type.Object({
         id: Type.String(),

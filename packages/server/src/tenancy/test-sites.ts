@@ -11,7 +11,11 @@ export async function createTestSites(
   sites: readonly string[],
   client = "default",
 ): Promise<void> {
-  await db.insertInto("clients").values({ name: client }).onConflict((oc) => oc.column("name").doNothing()).execute();
+  await db
+    .insertInto("clients")
+    .values({ name: client })
+    .onConflict((oc) => oc.column("name").doNothing())
+    .execute();
   if (sites.length === 0) return;
   await db
     .insertInto("sites")
