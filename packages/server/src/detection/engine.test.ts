@@ -41,8 +41,22 @@ describe("detection engine", () => {
     ]);
     engine.process([ssh("198.51.100.9", T0 + 1000)]);
     expect(fired.map((d) => [d.value, d.threshold, d.count])).toEqual([["203.0.113.66", 1, 1]]);
-    const kept = engine.snapshot().scenarios[0]?.keys.find(([k]) => k === "203.0.113.66");
+    const kept = engine.snapshot().scenarios[0]?.keys.find(([k]) => k.endsWith("\u0001203.0.113.66"));
     expect(kept?.[1].threshold).toBe(1);
+  });
+
+  it("keeps each site's windows apart: an attacker on two sites is detected on each, never by adding them up", () => {
+    const { engine, fired } = setup();
+    const at = (site: string, i: number) => ({ ...ssh("203.0.113.70", T0 + i * 1000), site });
+    // Three attempts on each of two sites: below the threshold on each, so nothing fires.
+    engine.process([0, 1, 2].flatMap((i) => [at("acme-paris", i), at("globex-lyon", i)]));
+    expect(fired).toEqual([]);
+    engine.process([3, 4, 5].map((i) => at("acme-paris", i)));
+    engine.process([3, 4, 5].map((i) => at("globex-lyon", i)));
+    expect(fired.map((d) => [d.value, d.site])).toEqual([
+      ["203.0.113.70", "acme-paris"],
+      ["203.0.113.70", "globex-lyon"],
+    ]);
   });
 
   it("counts unregistered senders' events in windows of their own: they neither feed nor latch trusted ones", () => {

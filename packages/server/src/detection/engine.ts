@@ -109,6 +109,20 @@ const KEPT_IDS = 5;
  */
 const UNTRUSTED = "\u0000untrusted\u0000";
 
+/**
+ * Windows are kept per site: each client's site has its own detections (an attacker working two
+ * clients' sites is banned for each, and each site's firewalls get the ban), and one client's traffic
+ * never fills another's window.
+ */
+const SITE_SEP = "\u0001";
+
+/** The grouped value of a window key (without its trust marker and site). */
+function valueOfKey(key: string): string {
+  const k = key.startsWith(UNTRUSTED) ? key.slice(UNTRUSTED.length) : key;
+  const sep = k.indexOf(SITE_SEP);
+  return sep === -1 ? k : k.slice(sep + 1);
+}
+
 export function scenarioFingerprint(s: Scenario): string {
   return JSON.stringify([s.detection, s.action, s.severity, s.labels]);
 }
@@ -157,7 +171,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
       severity: s.severity,
       labels: s.labels,
       group_by: s.detection.group_by,
-      value: key.startsWith(UNTRUSTED) ? key.slice(UNTRUSTED.length) : key,
+      value: valueOfKey(key),
       count,
       threshold: st.threshold ?? s.detection.threshold,
       windowMs: s.detection.windowMs,
@@ -264,7 +278,8 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
         if (!r.match(e)) continue;
         const value = fieldText(e, r.groupBy);
         if (value === "") continue;
-        count(r, e.arrival?.trusted === true ? value : UNTRUSTED + value, e, t);
+        const perSite = e.site + SITE_SEP + value;
+        count(r, e.arrival?.trusted === true ? perSite : UNTRUSTED + perSite, e, t);
       }
     }
     stats.processed += events.length;

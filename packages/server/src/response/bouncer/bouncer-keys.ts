@@ -13,6 +13,8 @@ export interface BouncerView {
   last_pull: string | null;
   ip_address: string;
   version: string;
+  /** Sites whose bans it receives (plus global ones); empty = every ban. */
+  sites: string[];
 }
 
 export interface AuthenticatedBouncer {
@@ -20,6 +22,7 @@ export interface AuthenticatedBouncer {
   name: string;
   cursor: string;
   last_pull: Date | null;
+  sites: string[];
 }
 
 /** Bouncer API keys: random, shown once, stored as SHA-256 (like Vigil's API keys). */
@@ -28,7 +31,7 @@ export function createBouncerKeys(db: Kysely<StateDatabase>) {
     async list(): Promise<BouncerView[]> {
       const rows = await db
         .selectFrom("bouncers")
-        .select(["id", "name", "created_at", "last_pull", "ip_address", "version"])
+        .select(["id", "name", "created_at", "last_pull", "ip_address", "version", "sites"])
         .orderBy("created_at")
         .execute();
       return rows.map((row) => ({
@@ -38,18 +41,28 @@ export function createBouncerKeys(db: Kysely<StateDatabase>) {
       }));
     },
 
-    async create(name: string, createdBy: string): Promise<{ id: string; name: string; api_key: string }> {
+    async create(
+      name: string,
+      createdBy: string,
+      sites: string[] = [],
+    ): Promise<{ id: string; name: string; api_key: string; sites: string[] }> {
+      const unique = [...new Set(sites)];
+      if (unique.length > 0) {
+        const found = await db.selectFrom("sites").select("name").where("name", "in", unique).execute();
+        const missing = unique.find((s) => !found.some((f) => f.name === s));
+        if (missing) throw new HttpProblem(400, `sites: no site named "${missing}"`);
+      }
       // Hex like cscli's keys: safe in any bouncer's config file format, no quoting needed.
       const apiKey = randomBytes(24).toString("hex");
       const id = uuidv7();
       const inserted = await db
         .insertInto("bouncers")
-        .values({ id, name, key_hash: sha256Hex(apiKey), created_by: createdBy })
+        .values({ id, name, key_hash: sha256Hex(apiKey), created_by: createdBy, sites: unique })
         .onConflict((oc) => oc.column("name").doNothing())
         .returning("id")
         .executeTakeFirst();
       if (!inserted) throw new HttpProblem(409, `A bouncer named "${name}" already exists`);
-      return { id, name, api_key: apiKey };
+      return { id, name, api_key: apiKey, sites: unique };
     },
 
     async remove(id: string): Promise<void> {
@@ -63,13 +76,13 @@ export function createBouncerKeys(db: Kysely<StateDatabase>) {
       const hash = sha256Hex(apiKey);
       const row = await db
         .selectFrom("bouncers")
-        .select(["id", "name", "cursor", "last_pull", "key_hash"])
+        .select(["id", "name", "cursor", "last_pull", "key_hash", "sites"])
         .where("key_hash", "=", hash)
         .executeTakeFirst();
       // The lookup is by hash (an index probe leaks nothing about the key); compare anyway in
       // constant time so no code path ever compares secrets byte by byte.
       if (!row || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) return null;
-      return { id: row.id, name: row.name, cursor: row.cursor, last_pull: row.last_pull };
+      return { id: row.id, name: row.name, cursor: row.cursor, last_pull: row.last_pull, sites: row.sites };
     },
 
     /** After a pull: when, from where, which software, and (for the stream) how far it has seen. */

@@ -74,6 +74,7 @@ const BouncerView = Type.Object({
   last_pull: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   ip_address: Type.String(),
   version: Type.String({ description: "The bouncer's User-Agent" }),
+  sites: Type.Array(Type.String(), { description: "Bound sites; empty = every ban" }),
 });
 
 /** An IPv4 or IPv6 address as PostgreSQL's inet reads it: Node's isIP also takes a zone id (fe80::1%eth0). */
@@ -132,10 +133,10 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
         const asDeleted: FormatOptions = { ...asNew, clampAtZero: false };
         let body: string;
         if (request.query.startup === "true") {
-          const open = await log.open(high);
+          const open = await log.open(high, bouncer.sites);
           body = `{"new":${decisionsArrayJson(open, filter, asNew)},"deleted":null}`;
         } else {
-          const { added, deleted } = await log.delta(bouncer.cursor, high);
+          const { added, deleted } = await log.delta(bouncer.cursor, high, bouncer.sites);
           body = `{"new":${decisionsArrayJson(added, filter, asNew)},"deleted":${decisionsArrayJson(deleted, filter, asDeleted)}}`;
         }
         await keys.recordPull(bouncer.id, {
@@ -176,7 +177,7 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
                 ...(q.range !== undefined ? { range: q.range } : {}),
                 ...(q.value !== undefined ? { value: q.value } : {}),
                 ...(q.scope !== undefined ? { scope: q.scope } : {}),
-              });
+              }, bouncer.sites);
         // CrowdSec records a live bouncer's pull at most once a minute: these calls come per request.
         if (!bouncer.last_pull || Date.now() - bouncer.last_pull.getTime() >= 60_000) {
           await keys.recordPull(bouncer.id, {
@@ -227,9 +228,22 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
         schema: {
           tags: ["bouncers"],
           summary: "Create a bouncer key; the key is in this response only",
-          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" }) }),
+          body: Type.Object({
+            name: Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" }),
+            sites: Type.Optional(
+              Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+                maxItems: 1000,
+                description: "Bind the bouncer to these sites: it receives their bans and global ones (default: every ban)",
+              }),
+            ),
+          }),
           response: {
-            201: Type.Object({ id: Type.String(), name: Type.String(), api_key: Type.String() }),
+            201: Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              api_key: Type.String(),
+              sites: Type.Array(Type.String()),
+            }),
             ...problemResponses(400, 401, 403, 409),
           },
         },
@@ -237,7 +251,7 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
       async (request, reply) => {
         const actor = principalOf(request);
         const by = actor.kind === "user" ? actor.username : actor.name;
-        return reply.code(201).send(await keys.create(request.body.name.trim(), by));
+        return reply.code(201).send(await keys.create(request.body.name.trim(), by, request.body.sites));
       },
     );
 

@@ -30,6 +30,8 @@ export interface BouncerDecisionsTable {
   created_at: DefaultedTimestamp;
   deleted_seq: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   deleted_at: NullableTimestamp;
+  /** The ban's sites when the decision was opened; empty = global. */
+  sites: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface BouncerSyncStateTable {

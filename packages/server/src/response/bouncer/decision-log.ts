@@ -61,6 +61,11 @@ async function readDecisions(
   });
 }
 
+/** A bouncer bound to sites gets their decisions and the global ones; unbound, every decision. */
+function forSites(sites: readonly string[]): RawBuilder<unknown> {
+  return sites.length === 0 ? sql`true` : sql`(sites = '{}' or sites && ${[...sites]}::text[])`;
+}
+
 export function createDecisionLog(db: Kysely<StateDatabase>, options: DecisionLogOptions = {}) {
   const fullSyncMs = options.fullSyncMs ?? 60_000;
   const retainDeletedMs = options.retainDeletedMs ?? 7 * 24 * 3600_000;
@@ -95,17 +100,17 @@ export function createDecisionLog(db: Kysely<StateDatabase>, options: DecisionLo
           and not exists (
             select 1 from bans b
             where b.ip = d.value and ${ENFORCEABLE}
-              and ${UNTIL} is not distinct from d.until and ${SCENARIO} = d.scenario
+              and ${UNTIL} is not distinct from d.until and ${SCENARIO} = d.scenario and b.sites = d.sites
           )
         )
       )`.execute(conn);
 
     await sql`
-      insert into bouncer_decisions (id, value, scope, scenario, uuid, until, ban_version)
-      select nextval('bouncer_decision_seq'), c.ip, c.scope, c.scenario, gen_random_uuid(), c.until, c.version
+      insert into bouncer_decisions (id, value, scope, scenario, uuid, until, ban_version, sites)
+      select nextval('bouncer_decision_seq'), c.ip, c.scope, c.scenario, gen_random_uuid(), c.until, c.version, c.sites
       from (
         select b.ip, case when strpos(b.ip, '/') > 0 then 'Range' else 'Ip' end as scope,
-          ${SCENARIO} as scenario, ${UNTIL} as until, b.version
+          ${SCENARIO} as scenario, ${UNTIL} as until, b.version, b.sites
         from bans b
         where ${changed} and ${ENFORCEABLE}
           and not exists (select 1 from bouncer_decisions d where d.deleted_seq is null and d.value = b.ip)
@@ -155,10 +160,10 @@ export function createDecisionLog(db: Kysely<StateDatabase>, options: DecisionLo
     sync,
 
     /** Every decision open at `high` (a bouncer's startup pull). */
-    open(high: string): Promise<DecisionRow[]> {
+    open(high: string, sites: readonly string[] = []): Promise<DecisionRow[]> {
       return readDecisions(
         db,
-        sql`id <= ${high}::bigint and (deleted_seq is null or deleted_seq > ${high}::bigint)`,
+        sql`id <= ${high}::bigint and (deleted_seq is null or deleted_seq > ${high}::bigint) and ${forSites(sites)}`,
         sql`id`,
       );
     },
@@ -167,16 +172,17 @@ export function createDecisionLog(db: Kysely<StateDatabase>, options: DecisionLo
      * What changed for a bouncer that had everything up to `cursor`: decisions opened since and still
      * open at `high`, and decisions it was sent (opened at or below `cursor`) closed since.
      */
-    async delta(cursor: string, high: string): Promise<DecisionDelta> {
+    async delta(cursor: string, high: string, sites: readonly string[] = []): Promise<DecisionDelta> {
       const added = await readDecisions(
         db,
         sql`id > ${cursor}::bigint and id <= ${high}::bigint
-          and (deleted_seq is null or deleted_seq > ${high}::bigint)`,
+          and (deleted_seq is null or deleted_seq > ${high}::bigint) and ${forSites(sites)}`,
         sql`id`,
       );
       const deleted = await readDecisions(
         db,
-        sql`deleted_seq > ${cursor}::bigint and deleted_seq <= ${high}::bigint and id <= ${cursor}::bigint`,
+        sql`deleted_seq > ${cursor}::bigint and deleted_seq <= ${high}::bigint and id <= ${cursor}::bigint
+          and ${forSites(sites)}`,
         sql`deleted_seq`,
       );
       return { added, deleted };
@@ -186,8 +192,11 @@ export function createDecisionLog(db: Kysely<StateDatabase>, options: DecisionLo
      * Open decisions matching a live query: `ip`/`range` (decisions whose range contains it, or with
      * `contains=false` those inside it), `value` (exact), `scope`.
      */
-    find(query: { ip?: string; range?: string; contains: boolean; value?: string; scope?: string }) {
-      const conditions = [sql`deleted_seq is null`];
+    find(
+      query: { ip?: string; range?: string; contains: boolean; value?: string; scope?: string },
+      sites: readonly string[] = [],
+    ) {
+      const conditions = [sql`deleted_seq is null`, forSites(sites)];
       const target = query.ip ?? query.range;
       if (target !== undefined) {
         conditions.push(

@@ -13,6 +13,7 @@ import * as pendingUnverified from "./0011-pending-unverified-sender.js";
 import * as tenancy from "./0012-tenancy.js";
 import * as mfa from "./0013-mfa.js";
 import * as oidc from "./0014-oidc.js";
+import * as bouncerDecisionSites from "./0015-bouncer-decision-sites.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -33,4 +34,5 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0012-tenancy": tenancy,
   "0013-mfa": mfa,
   "0014-oidc": oidc,
+  "0015-bouncer-decision-sites": bouncerDecisionSites,
 };
