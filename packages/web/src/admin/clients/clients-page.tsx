@@ -61,7 +61,9 @@ function ClientsTable({ onEdit }: { onEdit: (c: Client) => void }) {
         {(items) =>
           items.map((c) => (
             <Table.Tr key={c.name} data-testid="client-row" data-name={c.name}>
-              <Table.Td fw={600}>{c.name}</Table.Td>
+              <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
+                {c.name}
+              </Table.Td>
               <Table.Td>{c.description ?? ""}</Table.Td>
               <Table.Td ta="right" className="num" data-testid="client-site-count">
                 {formatCount(c.site_count)}
@@ -110,8 +112,10 @@ function SitesTable({ client, onEdit }: { client: string | null; onEdit: (s: Adm
         {(items) =>
           items.map((s) => (
             <Table.Tr key={s.name} data-testid="site-row" data-name={s.name} data-client={s.client}>
-              <Table.Td fw={600}>{s.name}</Table.Td>
-              <Table.Td>{s.client}</Table.Td>
+              <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
+                {s.name}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: "nowrap" }}>{s.client}</Table.Td>
               <Table.Td>{s.description ?? ""}</Table.Td>
               <Table.Td ta="right" className="num">
                 {formatCount(s.event_count)}
