@@ -1,9 +1,10 @@
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import type { HttpFeature } from "../http/app.js";
-import { principalOf } from "../http/guard.js";
+import { principalOf, siteScopeOf } from "../http/guard.js";
 import { HttpProblem, ProblemSchema } from "../http/problem.js";
 import type { Metrics } from "../ops/metrics.js";
+import { canSee } from "../tenancy/scope.js";
 import type { Event, ModSecDraft } from "./event.js";
 import { checkIngestRecord } from "./http-record.js";
 import { finishEventChecked, type GeoLookup } from "./normalise.js";
@@ -49,7 +50,16 @@ export const httpIngestRoutes =
       done(null, body),
     );
 
-    const convert = (records: unknown[], boundSite: string, sender: string) => {
+    /**
+     * `mayWrite`: a key of one client (bound to no single site) writes only to that client's sites;
+     * a record naming another site is refused like a bound key's (403 for a single event).
+     */
+    const convert = (
+      records: unknown[],
+      boundSite: string,
+      sender: string,
+      mayWrite: (site: string) => boolean = () => true,
+    ) => {
       const events: Event[] = [];
       /** The record index of each event, to report one the store refuses by its record's index. */
       const indexOf: number[] = [];
@@ -91,6 +101,14 @@ export const httpIngestRoutes =
           modsec: [] as ModSecDraft[],
         };
         const origin = { site: boundSite || named || DEFAULT_SITE, sender };
+        if (!boundSite && !mayWrite(origin.site)) {
+          forbidden++;
+          rejected.push({
+            index,
+            reason: `site: this API key may not send events for site "${origin.site}"`,
+          });
+          return;
+        }
         if (result.event) {
           const { event: e, problems } = finishEventChecked(
             { ...result.event, raw_log: typeof r.raw_log === "string" ? r.raw_log : text },
@@ -123,7 +141,10 @@ export const httpIngestRoutes =
       const p = principalOf(req);
       const site = p.kind === "apikey" ? (p.site ?? "") : "";
       const sender = p.kind === "apikey" ? p.name : p.username;
-      const { events, indexOf, modsec, rejected, forbidden } = convert(records, site, sender);
+      const scope = siteScopeOf(req);
+      const { events, indexOf, modsec, rejected, forbidden } = convert(records, site, sender, (s) =>
+        canSee(scope, s),
+      );
       const { deadLettered } = await o.ingest.storeEvents(events, modsec);
       // Refused by the store (and kept in the dead-letter file): not acknowledged as stored.
       for (const d of deadLettered) {

@@ -237,4 +237,52 @@ describe("client isolation across every route", () => {
     expect(ban.ban.status).toBe("active");
     expect((await t.api("GET", `/api/v1/alerts/${globex.alert}`, undefined, t.adminToken)).status).toBe(200);
   });
+
+  it("refuses acme's changes to globex's objects even with a well-formed request", async () => {
+    const as = tokens.acmeAdmin;
+    const tries: Array<[string, string, unknown]> = [
+      ["PATCH", `/api/v1/events/${globex.event}/status`, { status: "investigating" }],
+      ["POST", `/api/v1/alerts/${globex.alert}/acknowledge`, {}],
+      ["POST", `/api/v1/alerts/${globex.alert}/resolve`, { resolution: "false_positive" }],
+      ["POST", `/api/v1/bans/pending/${globex.pending}/approve`, {}],
+      ["DELETE", `/api/v1/bans/${GLOBEX_IP}`, undefined],
+      ["PUT", `/api/v1/users/${globex.user}`, { role: "audit" }],
+      ["DELETE", `/api/v1/api-keys/${globex.key}`, undefined],
+      ["POST", "/api/v1/bans", { ip: "192.0.2.200", reason: "x", site: "globex-lyon" }],
+      [
+        "POST",
+        "/api/v1/users",
+        { username: "sneaky", password: "sneaky-password-1", role: "admin", client: "globex" },
+      ],
+      ["POST", "/api/v1/api-keys", { name: "sneaky", scopes: ["read"], site: "globex-lyon" }],
+    ];
+    for (const [method, url, body] of tries) {
+      const res = await t.api(method, url, body, as);
+      expect([403, 404], `${method} ${url} → ${res.status} ${res.text}`).toContain(res.status);
+    }
+    // A key of acme's that names globex's site in an ingested record is refused for that record.
+    const ingestKey = await t.createApiKey(["ingest"], "acme-paris");
+    const ingest = await t.api(
+      "POST",
+      "/api/v1/ingest",
+      { site_id: "globex-lyon", message: "forged" },
+      ingestKey,
+    );
+    expect(ingest.status).toBe(403);
+    // A key acme's admin makes for the whole client (no site) writes to acme's sites only.
+    const clientKey = (
+      (await t.api("POST", "/api/v1/api-keys", { name: "acme-all", scopes: ["ingest"] }, as)).json() as {
+        key: string;
+      }
+    ).key;
+    const toGlobex = await t.api(
+      "POST",
+      "/api/v1/ingest",
+      { site: "globex-lyon", message: "forged" },
+      clientKey,
+    );
+    expect(toGlobex.status).toBe(403);
+    const toAcme = await t.api("POST", "/api/v1/ingest", { site: "acme-paris", message: "fine" }, clientKey);
+    expect(toAcme.status).toBeLessThan(300);
+  });
 });

@@ -75,6 +75,8 @@ export async function startTestVigil(env: Record<string, string> = {}): Promise<
     syslogPort: vigil.syslog.ports.tcp ?? 0,
     api,
     async createApiKey(scopes, site) {
+      // A site-bound key needs its site: tests name theirs freely, as if an admin had created it.
+      if (site) await createTestSitesViaApi({ api, adminToken } as TestVigil, [site]);
       const res = await api(
         "POST",
         "/api/v1/api-keys",

@@ -3,10 +3,12 @@ import type { Kysely } from "kysely";
 import { stringEnum } from "../../auth/auth-schemas.js";
 import { isUuid } from "../../events/event-cursor.js";
 import type { HttpFeature } from "../../http/app.js";
+import { siteScopeOf } from "../../http/guard.js";
 import { HttpProblem, problemResponses } from "../../http/problem.js";
 import { actorOf, fieldError } from "../../response/response-schemas.js";
 import type { EventStore } from "../../storage/event-store.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
+import { visibleSites } from "../../tenancy/scope.js";
 import { TRIAGE_STATUSES } from "../types.js";
 import { upsertTriage } from "./triage-repo.js";
 
@@ -66,8 +68,13 @@ export const triageRoutes =
           if (!user?.is_active)
             throw fieldError("body", "assigned_to", `"${assigned_to}" is not an active user`);
         }
+        // Another client's event does not exist for this caller.
+        const sites = visibleSites(siteScopeOf(req));
         const found = isUuid(id)
-          ? await eventStore.query("SELECT 1 AS ok FROM events WHERE event_id = {id:UUID} LIMIT 1", { id })
+          ? await eventStore.query(
+              `SELECT 1 AS ok FROM events WHERE event_id = {id:UUID}${sites ? " AND site IN {sites:Array(String)}" : ""} LIMIT 1`,
+              sites ? { id, sites } : { id },
+            )
           : [];
         if (found.length === 0) throw new HttpProblem(404, `No event with id ${id}`);
         return upsertTriage(db, id.toLowerCase(), { status, assigned_to }, actorOf(req), new Date(clock()));
