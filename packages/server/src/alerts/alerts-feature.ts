@@ -8,6 +8,7 @@ import type { BanChange } from "../response/ban-service.js";
 import type { TargetStatus } from "../response/enforcement/target-repo.js";
 import type { EventStore } from "../storage/event-store.js";
 import type { StateDatabase } from "../storage/state-schema.js";
+import { type ClientSites, NO_CLIENT_SITES } from "./alert-clients.js";
 import { alertRoutes } from "./alert-routes.js";
 import { type AlertService, createAlertService } from "./alert-service.js";
 import { alertFromDetection, alertFromPendingBan } from "./alert-sources.js";
@@ -37,6 +38,11 @@ export interface CreateAlertsOptions {
   /** The console's public base URL, for links in notifications. */
   consoleUrl: string;
   hub: { publish(type: string, data: unknown, scope?: { site?: string; severity?: string }): void };
+  /**
+   * Which client owns which site (the tenancy site directory): a client's rules match that client's
+   * sites only, and a client's channels hear that client's alerts only. Default: no client has a site.
+   */
+  sites?: ClientSites;
   registry?: Registry;
   /** Vigil's own health, polled for system alerts; absent = no polling. */
   systemSnapshot?: () => SystemSnapshot;
@@ -66,8 +72,10 @@ export interface AlertsFeature {
 }
 
 export async function createAlerts(o: CreateAlertsOptions): Promise<AlertsFeature> {
+  const sites = o.sites ?? NO_CLIENT_SITES;
   const channels = createChannels({
     db: o.db,
+    clientOf: (site) => sites.clientOf(site),
     secretKey: o.secretKey,
     consoleUrl: o.consoleUrl,
     log: o.log,
@@ -95,6 +103,7 @@ export async function createAlerts(o: CreateAlertsOptions): Promise<AlertsFeatur
     dataDir: o.dataDir,
     raise,
     log: o.log,
+    sitesOf: (client) => sites.sitesOf(client),
     ...(o.registry ? { registry: o.registry } : {}),
   });
   const escalation = startEscalationWorker({

@@ -31,8 +31,14 @@ export interface AlertRuleInput {
   name: string;
   description?: string;
   enabled?: boolean;
-  /** Sites the rule watches; absent or [] = every site. */
+  /** Sites the rule watches; absent or [] = every site (of the rule's client, for a client's rule). */
   sites?: string[];
+  /**
+   * The client whose rule this is: it matches that client's sites only and names that client's
+   * channels only. A client's user always writes for their own client; staff may name one (default
+   * none: the operator's rule). On PUT, left out = unchanged.
+   */
+  client?: string | null;
   severity: Severity;
   /** Notification channel ids; each must exist. */
   channels?: string[];
@@ -58,6 +64,8 @@ export interface AlertRule {
   description: string;
   enabled: boolean;
   sites: string[];
+  /** The client whose rule this is; null: the operator's. */
+  client: string | null;
   severity: Severity;
   channels: string[];
   detection: { filter: Filter; threshold: number; window: string; group_by: string; distinct?: string };

@@ -153,6 +153,18 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
     const hub = new LiveHub();
     closers.push(() => hub.close());
 
+    // Clients and sites: every request is scoped to the caller's sites through this directory, and a
+    // client's alert rules and channels to that client's sites. Built before the alerts, whose rules it
+    // scopes; its silent-sender alerts go to them (the first check runs a minute after the start).
+    const tenancy = await createTenancy({
+      db: state.db,
+      eventStore,
+      silentAfterMs: config.siteSilentMinutes * 60_000,
+      raise: (a) => alerts.raise(a),
+      log: log.child({ component: "tenancy" }),
+    });
+    closers.push(() => tenancy.close());
+
     // Alerts: rules on the detection engine, scenario alerts, pending bans and Vigil's own health.
     const secretKey = loadSecretKey(config.secretKey, config.dataDir);
     let syslogRef: SyslogListeners | null = null;
@@ -164,6 +176,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       secretKey,
       consoleUrl: config.http.publicUrl,
       hub,
+      sites: tenancy.directory,
       registry: metrics.registry,
       allow: parseAllowlist(config.webhookAllowlist.join(",")),
       perChannelPerMinute: config.alertChannelRatePerMinute,
@@ -176,16 +189,6 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       log: log.child({ component: "alerts" }),
     });
     closers.push(() => alerts.close());
-
-    // Clients and sites: every request is scoped to the caller's sites through this directory.
-    const tenancy = await createTenancy({
-      db: state.db,
-      eventStore,
-      silentAfterMs: config.siteSilentMinutes * 60_000,
-      raise: alerts.raise,
-      log: log.child({ component: "tenancy" }),
-    });
-    closers.push(() => tenancy.close());
 
     // Detect and ban: feeds (reputation) → ban policy and service → enforcement; detection feeds on ingest.
     const countryOf = (ip: string) => geo.lookup(ip)?.country ?? "";

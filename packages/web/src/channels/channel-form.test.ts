@@ -16,6 +16,7 @@ const view = (over: Partial<ChannelView>): ChannelView => ({
   type: "email",
   enabled: true,
   min_severity: "high",
+  client: null,
   config: {},
   secrets_set: [],
   last_delivery: null,

@@ -3,6 +3,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApp, type TestApp } from "../../http/app-test-support.js";
 import { openTestStateStore, type TestStateStore } from "../../storage/state-test-support.js";
+import { addClients, clientUser } from "../client-test-support.js";
 import { type Channels, createChannels } from "./channels-feature.js";
 import { parseAllowlist } from "./outbound-guard.js";
 import { type Receiver, signatureValid, startReceiver } from "./test-receiver.js";
@@ -203,7 +204,7 @@ describe("channel routes", () => {
     expect(dup.statusCode).toBe(409);
   });
 
-  it("lets audit read, analysts test, and only admins change channels", async () => {
+  it("lets audit read, analysts test, and only supervisors and admins change channels", async () => {
     const ch = await create(hook("/roles"));
     const as = async (
       role: "audit" | "analyst",
@@ -295,5 +296,79 @@ describe("channel routes", () => {
       ["/api/v1/channels/{id}/deliveries", ["get"]],
     ] as const)
       for (const m of methods) expect(doc.paths[path]?.[m]?.tags, `${m} ${path}`).toEqual(["channels"]);
+  });
+});
+
+describe("channel routes: channels of clients", () => {
+  let acme: { token: string };
+  let globex: { token: string };
+  let acmeAnalyst: { token: string };
+  let acmeChannel: ChannelView;
+  type Who = "admin" | "supervisor" | "audit" | { token: string };
+  const call = (method: "GET" | "POST" | "PUT" | "DELETE", url: string, who: Who, payload?: object) =>
+    t.app.inject({ method, url, headers: t.as(who), ...(payload ? { payload } : {}) });
+
+  beforeAll(async () => {
+    await addClients(t, state.store.db, { acme: ["acme-paris"], globex: ["globex-berlin"] });
+    acme = await clientUser(t, "acme-sup", "supervisor", "acme");
+    globex = await clientUser(t, "globex-sup", "supervisor", "globex");
+    acmeAnalyst = await clientUser(t, "acme-analyst", "analyst", "acme");
+  });
+
+  it("a client's supervisor creates a channel of their client, and no other client's", async () => {
+    expect((await call("POST", "/api/v1/channels", acmeAnalyst, hook("/acme-x"))).statusCode).toBe(403);
+    const res = await call("POST", "/api/v1/channels", acme, hook("/acme"));
+    expect(res.statusCode, res.body).toBe(201);
+    acmeChannel = res.json() as ChannelView;
+    expect(acmeChannel.client).toBe("acme");
+    expect(JSON.stringify(acmeChannel)).not.toContain(SECRET);
+    const other = await call("POST", "/api/v1/channels", acme, hook("/acme-y", { client: "globex" }));
+    expect(other.statusCode).toBe(403);
+    // A PUT by the client's user keeps the channel theirs.
+    const put = await call(
+      "PUT",
+      `/api/v1/channels/${acmeChannel.id}`,
+      acme,
+      hook("/acme", { name: "acme renamed" }),
+    );
+    expect(put.json()).toMatchObject({ name: "acme renamed", client: "acme" });
+  });
+
+  it("another client's user neither sees nor touches it (404), and lists their own only", async () => {
+    const url = `/api/v1/channels/${acmeChannel.id}`;
+    expect((await call("GET", url, globex)).statusCode).toBe(404);
+    expect((await call("GET", `${url}/deliveries`, globex)).statusCode).toBe(404);
+    expect((await call("POST", `${url}/test`, globex)).statusCode).toBe(404);
+    expect((await call("PUT", url, globex, hook("/acme"))).statusCode).toBe(404);
+    expect((await call("DELETE", url, globex)).statusCode).toBe(404);
+    expect(rx.hits("/acme")).toHaveLength(0);
+    const theirs = (await call("GET", "/api/v1/channels", globex)).json() as { items: ChannelView[] };
+    expect(theirs.items).toEqual([]);
+    const mine = (await call("GET", "/api/v1/channels", acmeAnalyst)).json() as { items: ChannelView[] };
+    expect(mine.items.map((c) => c.id)).toEqual([acmeChannel.id]);
+    expect((await call("POST", `${url}/test`, acmeAnalyst)).json()).toMatchObject({ ok: true });
+    const all = (await call("GET", "/api/v1/channels", "audit")).json() as { items: ChannelView[] };
+    expect(all.items.map((c) => c.id)).toContain(acmeChannel.id);
+    expect(all.items.filter((c) => c.client === null).length).toBeGreaterThan(0);
+  });
+
+  it("staff create channels for an existing client or the operator, and may move one", async () => {
+    const unknown = await call("POST", "/api/v1/channels", "supervisor", hook("/s1", { client: "nope" }));
+    expect(unknown.statusCode).toBe(400);
+    expect((unknown.json() as { detail: string }).detail).toContain("nope");
+    const operator = await call("POST", "/api/v1/channels", "supervisor", hook("/s2"));
+    expect(operator.json()).toMatchObject({ client: null });
+    const globexCh = await call("POST", "/api/v1/channels", "supervisor", hook("/s3", { client: "globex" }));
+    expect(globexCh.json()).toMatchObject({ client: "globex" });
+    const id = (globexCh.json() as ChannelView).id;
+    // Left out on PUT: unchanged; named: moved.
+    expect((await call("PUT", `/api/v1/channels/${id}`, "supervisor", hook("/s3"))).json()).toMatchObject({
+      client: "globex",
+    });
+    const moved = await call("PUT", `/api/v1/channels/${id}`, "supervisor", hook("/s3", { client: "acme" }));
+    expect(moved.json()).toMatchObject({ client: "acme" });
+    expect((await call("GET", `/api/v1/channels/${id}`, globex)).statusCode).toBe(404);
+    expect((await call("DELETE", `/api/v1/channels/${id}`, acme)).statusCode).toBe(204);
+    expect((await call("DELETE", `/api/v1/channels/${acmeChannel.id}`, acme)).statusCode).toBe(204);
   });
 });

@@ -1,9 +1,14 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
+import type { Kysely } from "kysely";
 import { REDACTED } from "../../auth/redact.js";
+import { isUuid } from "../../events/event-cursor.js";
 import type { HttpFeature } from "../../http/app.js";
+import { siteScopeOf } from "../../http/guard.js";
 import { HttpProblem, problemResponses } from "../../http/problem.js";
 import { fieldError } from "../../response/response-schemas.js";
+import type { StateDatabase } from "../../storage/state-schema.js";
+import { clientOfWrite, ownedBy } from "../alert-clients.js";
 import { SeveritySchema as Severity } from "../alert-schemas.js";
 import type { ChannelStore } from "./channel-store.js";
 import { SECRET_FIELDS } from "./channel-validation.js";
@@ -11,12 +16,17 @@ import type { ChannelNotifier, SendFn } from "./notifier.js";
 import type { ChannelInput, ChannelType } from "./types.js";
 
 /**
- * Notification channels: audit reads, admins change, analysts may send a test. No secret ever leaves
+ * Notification channels: audit reads, supervisors change, analysts may send a test. A channel belongs
+ * to a client (it hears only alerts of that client's sites) or, with client null, to the operator (it
+ * hears all). A client's users see and change their client's channels only (another's `:id` is 404);
+ * operator staff see all. No secret ever leaves
  * in a response: the store's view drops them, and the request body the audit log keeps has them
  * replaced through the route's `auditBody` (the audit redaction knows `password` and `secret` by
  * name, not a Slack URL's token).
  */
 export interface ChannelRoutesDeps {
+  /** For the client a channel is written for (it must exist). */
+  db: Kysely<StateDatabase>;
   store: ChannelStore;
   notifier: Pick<ChannelNotifier, "sendTest">;
   /** Sender for the test endpoint (tests: an allow-list for a local receiver). */
@@ -34,6 +44,9 @@ const ChannelSchema = Type.Object({
   type: Type_,
   enabled: Type.Boolean(),
   min_severity: Type.Union([Severity, Type.Null()]),
+  client: Type.Union([Type.String(), Type.Null()], {
+    description: "The client whose channel this is (hears that client's alerts only); null: the operator's",
+  }),
   config: Type.Record(Type.String(), Type.Unknown(), {
     description: "The channel's settings without its secrets (email password, webhook secret, Slack URL)",
   }),
@@ -48,7 +61,7 @@ const ChannelSchema = Type.Object({
   updated_at: Time,
 });
 
-const INPUT_FIELDS = ["name", "type", "enabled", "min_severity", "config"];
+const INPUT_FIELDS = ["name", "type", "enabled", "min_severity", "client", "config"];
 const InputSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -57,6 +70,13 @@ const InputSchema = Type.Object(
     min_severity: Type.Optional(
       Type.Union([Severity, Type.Null()], {
         description: "Alerts without channels of their own at or above this come here; null = none",
+      }),
+    ),
+    client: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description:
+          "Whose channel: a client's user always writes for their own client; staff may name an existing " +
+          "client (default null, the operator's; on PUT, left out = unchanged)",
       }),
     ),
     config: Type.Record(Type.String(), Type.Unknown(), {
@@ -101,7 +121,17 @@ function inputOf(req: FastifyRequest): ChannelInput {
 export const channelRoutes =
   (deps: ChannelRoutesDeps): HttpFeature =>
   async (app) => {
-    const { store } = deps;
+    const { store, db } = deps;
+
+    // Every /channels/:id route: another client's channel does not exist for a client's user.
+    app.addHook("preHandler", async (req) => {
+      const id = (req.params as { id?: unknown } | undefined)?.id;
+      if (typeof id !== "string" || !isUuid(id) || !req.siteScope || req.siteScope.kind === "all") return;
+      const owner = await store.owner(id);
+      if (owner !== undefined && !ownedBy(siteScopeOf(req), owner)) {
+        throw new HttpProblem(404, `No notification channel with id ${id}`);
+      }
+    });
 
     app.get(
       "/api/v1/channels",
@@ -109,11 +139,16 @@ export const channelRoutes =
         config: { access: { role: "audit" } },
         schema: {
           tags,
-          summary: "Notification channels, with their last delivery, failures in 24 h and suppressed count",
+          summary:
+            "Notification channels, with their last delivery, failures in 24 h and suppressed count " +
+            "(a client's user: their client's)",
           response: { 200: Type.Object({ items: Type.Array(ChannelSchema) }) },
         },
       },
-      async () => ({ items: await store.list() }),
+      async (req) => {
+        const scope = siteScopeOf(req);
+        return { items: (await store.list()).filter((c) => ownedBy(scope, c.client)) };
+      },
     );
 
     app.get(
@@ -133,36 +168,47 @@ export const channelRoutes =
     app.post(
       "/api/v1/channels",
       {
-        config: { access: { role: "admin" }, auditBody },
+        config: { access: { role: "supervisor" }, auditBody },
         schema: {
           tags,
           summary: "Create a notification channel (email, Slack or webhook); its secrets are sealed at rest",
           body: InputSchema,
-          response: { 201: ChannelSchema, ...problemResponses(400, 409) },
+          response: { 201: ChannelSchema, ...problemResponses(400, 403, 409) },
         },
       },
-      async (req, reply) => reply.code(201).send(await store.create(inputOf(req))),
+      async (req, reply) => {
+        const input = inputOf(req);
+        const client = await clientOfWrite(db, siteScopeOf(req), input.client);
+        return reply.code(201).send(await store.create(input, client));
+      },
     );
 
     app.put(
       "/api/v1/channels/:id",
       {
-        config: { access: { role: "admin" }, auditBody },
+        config: { access: { role: "supervisor" }, auditBody },
         schema: {
           tags,
           summary: "Replace a channel's settings; secrets left out of config keep their stored value",
           params: IdParams,
           body: InputSchema,
-          response: { 200: ChannelSchema, ...problemResponses(400, 404, 409) },
+          response: { 200: ChannelSchema, ...problemResponses(400, 403, 404, 409) },
         },
       },
-      async (req) => store.update(req.params.id, inputOf(req)),
+      async (req) => {
+        const input = inputOf(req);
+        const current = await store.owner(req.params.id);
+        if (current === undefined)
+          throw new HttpProblem(404, `No notification channel with id ${req.params.id}`);
+        const client = await clientOfWrite(db, siteScopeOf(req), input.client, current);
+        return store.update(req.params.id, input, client);
+      },
     );
 
     app.delete(
       "/api/v1/channels/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "supervisor" } },
         schema: {
           tags,
           summary: "Delete a channel and its delivery records",

@@ -17,7 +17,11 @@ import type { Channel, ChannelInput, ChannelView, SendResult, Severity } from ".
 type Row = Selectable<NotificationChannelsTable>;
 
 /** A channel ready to send on (secrets opened), with what picks it for an alert. */
-export type StoredChannel = Channel & { enabled: boolean; min_severity: Severity | null };
+export type StoredChannel = Channel & {
+  enabled: boolean;
+  min_severity: Severity | null;
+  client: string | null;
+};
 
 /** A stored channel whose secret cannot be opened (the server secret changed). */
 export interface UnreadableChannel {
@@ -25,6 +29,7 @@ export interface UnreadableChannel {
   name: string;
   enabled: boolean;
   min_severity: Severity | null;
+  client: string | null;
   error: Error;
 }
 
@@ -124,6 +129,7 @@ export function createChannelStore(opts: ChannelStoreOptions) {
       type: r.type,
       enabled: r.enabled,
       min_severity: r.min_severity,
+      client: r.client,
       config: shown,
       secrets_set: secrets.filter((f) => typeof config[f] === "string"),
       last_delivery: stats.last.get(r.id) ?? null,
@@ -149,6 +155,7 @@ export function createChannelStore(opts: ChannelStoreOptions) {
       type: r.type,
       enabled: r.enabled,
       min_severity: r.min_severity,
+      client: r.client,
       config,
     } as unknown as StoredChannel;
   }
@@ -164,7 +171,18 @@ export function createChannelStore(opts: ChannelStoreOptions) {
       return view(await mustRow(id));
     },
 
-    async create(input: ChannelInput): Promise<ChannelView> {
+    /** The client a channel belongs to (null: the operator's), or undefined when there is none. */
+    async owner(id: string): Promise<string | null | undefined> {
+      const r = await db
+        .selectFrom("notification_channels")
+        .select("client")
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return r?.client;
+    },
+
+    /** `client`: whose channel it is (the routes settle it from the caller's scope). */
+    async create(input: ChannelInput, client: string | null = null): Promise<ChannelView> {
       validateInput(input);
       const config = sealedConfig(input, undefined);
       try {
@@ -176,6 +194,7 @@ export function createChannelStore(opts: ChannelStoreOptions) {
             type: input.type,
             enabled: input.enabled ?? true,
             min_severity: input.min_severity ?? null,
+            client,
             config: JSON.stringify(config),
           })
           .returningAll()
@@ -187,7 +206,8 @@ export function createChannelStore(opts: ChannelStoreOptions) {
       }
     },
 
-    async update(id: string, input: ChannelInput): Promise<ChannelView> {
+    /** `client` undefined keeps the channel's client. */
+    async update(id: string, input: ChannelInput, client?: string | null): Promise<ChannelView> {
       validateInput(input);
       const old = await mustRow(id);
       if (input.type !== old.type)
@@ -200,6 +220,7 @@ export function createChannelStore(opts: ChannelStoreOptions) {
             name: input.name,
             enabled: input.enabled ?? old.enabled,
             min_severity: input.min_severity === undefined ? old.min_severity : input.min_severity,
+            client: client === undefined ? old.client : client,
             config: JSON.stringify(config),
             updated_at: new Date(),
           })
@@ -237,6 +258,7 @@ export function createChannelStore(opts: ChannelStoreOptions) {
             name: r.name,
             enabled: r.enabled,
             min_severity: r.min_severity,
+            client: r.client,
             error: e as Error,
           };
         }

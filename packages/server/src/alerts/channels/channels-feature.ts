@@ -24,6 +24,8 @@ export interface ChannelsOptions {
   send?: SendFn;
   /** Private destinations permitted, at save and at send time; default VIGIL_WEBHOOK_ALLOWLIST. */
   allow?: Allowlist;
+  /** The client owning a site (the tenancy directory): a client's channels hear that client's alerts only. */
+  clientOf?: (site: string) => string | undefined;
 }
 
 export interface Channels {
@@ -42,6 +44,7 @@ export function createChannels(opts: ChannelsOptions): Channels {
     ...(opts.perChannelPerMinute !== undefined ? { perChannelPerMinute: opts.perChannelPerMinute } : {}),
     ...(opts.send ? { send: opts.send } : {}),
     ...(opts.allow ? { allow: opts.allow } : {}),
+    ...(opts.clientOf ? { clientOf: opts.clientOf } : {}),
   });
   const store = createChannelStore({
     db: opts.db,
@@ -49,5 +52,5 @@ export function createChannels(opts: ChannelsOptions): Channels {
     ...(opts.allow ? { allow: opts.allow } : {}),
     suppressed: () => notifier.suppressedByChannel(),
   });
-  return { store, notifier, routes: channelRoutes({ store, notifier }) };
+  return { store, notifier, routes: channelRoutes({ db: opts.db, store, notifier }) };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretBox } from "../../response/enforcement/secret-box.js";
 import { openTestStateStore, type TestStateStore } from "../../storage/state-test-support.js";
+import { createTestSites } from "../../tenancy/test-sites.js";
 import { type ChannelStore, createChannelStore } from "./channel-store.js";
 import { sampleAlert } from "./fixtures.js";
 import { type ChannelNotifier, createNotifier, type NotifierOptions } from "./notifier.js";
@@ -195,5 +196,63 @@ describe("notifier", () => {
     expect(routed.length).toBeGreaterThan(0);
     expect(routed.every((o) => o.status === "failed")).toBe(true);
     expect(rx.hits("/other-key")).toHaveLength(0);
+  });
+});
+
+describe("notifier: channels of clients", () => {
+  it("sends a client's alerts to that client's channels and the operator's, never to another client's", async () => {
+    await createTestSites(t.store.db, ["acme-paris"], "acme");
+    await createTestSites(t.store.db, ["globex-berlin"], "globex");
+    const owners = new Map([
+      ["acme-paris", "acme"],
+      ["globex-berlin", "globex"],
+    ]);
+    const scoped = build({ clientOf: (site) => owners.get(site) });
+    const hook = (name: string, path: string) => ({
+      name,
+      type: "webhook" as const,
+      min_severity: "info" as const,
+      config: { url: `${rx.base}${path}`, secret: SECRET },
+    });
+    const acme = await store.create(hook("acme-hook", "/acme"), "acme");
+    const globex = await store.create(hook("globex-hook", "/globex"), "globex");
+    const operator = await store.create(hook("operator-hook", "/operator"));
+    const mine = new Set(["acme-hook", "globex-hook", "operator-hook"]);
+    let n = 0;
+    const heard = async (site: string, ids?: string[]) => {
+      n += 1;
+      const alert = sampleAlert({
+        id: `0190f0e0-0000-7000-8000-0000000c${String(n).padStart(4, "0")}`,
+        site,
+        severity: "info",
+      });
+      return (await scoped.notify(alert, ids))
+        .filter((o) => mine.has(o.channel))
+        .map((o) => `${o.channel}:${o.status}`)
+        .sort();
+    };
+
+    expect(await heard("acme-paris")).toEqual(["acme-hook:sent", "operator-hook:sent"]);
+    expect(await heard("globex-berlin")).toEqual(["globex-hook:sent", "operator-hook:sent"]);
+    // Vigil's own alerts (no site) and alerts of a site no client owns: the operator's channels only.
+    expect(await heard("")).toEqual(["operator-hook:sent"]);
+    expect(await heard("unregistered")).toEqual(["operator-hook:sent"]);
+    // Named explicitly (a rule's or an escalation's channels): still only the channels that may hear it.
+    expect(await heard("acme-paris", [acme.id, globex.id, operator.id])).toEqual([
+      "acme-hook:sent",
+      "operator-hook:sent",
+    ]);
+    const sites = (path: string) =>
+      rx.hits(path).map((h) => (JSON.parse(h.raw) as { alert: Notification }).alert.site);
+    expect(sites("/globex")).toEqual(["globex-berlin"]);
+    expect(sites("/acme")).toEqual(["acme-paris", "acme-paris"]);
+    expect(sites("/operator")).toHaveLength(5);
+    // A notifier told of no client (the default) keeps client channels silent.
+    const unscoped = build();
+    const out = await unscoped.notify(
+      sampleAlert({ id: "0190f0e0-0000-7000-8000-0000000cffff", site: "acme-paris", severity: "info" }),
+      undefined,
+    );
+    expect(out.map((o) => o.channel)).not.toContain("acme-hook");
   });
 });

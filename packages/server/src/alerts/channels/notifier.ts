@@ -9,7 +9,9 @@ import { sendNotification } from "./send.js";
 import type { Channel, Notification, SendResult, Severity } from "./types.js";
 
 /**
- * Sends an alert on its channels: each channel on its own (a failing or slow one never holds the
+ * Sends an alert on its channels: only those that may hear it (an operator channel hears every alert,
+ * a client's channel only alerts of that client's sites, so never Vigil's own, site-less ones), each
+ * channel on its own (a failing or slow one never holds the
  * others back), each behind a token bucket so a storm of alerts cannot flood a mailbox or a Slack
  * room; what the bucket holds back is counted per channel and shown. One delivery row is written per
  * finished send (after the sender's own retries), so final failures are visible on the channel.
@@ -23,7 +25,10 @@ export interface NotifyOutcome {
 }
 
 export interface Notifier {
-  /** channelIds undefined = every enabled channel whose min_severity the alert reaches. Never throws. */
+  /**
+   * channelIds undefined = every enabled channel whose min_severity the alert reaches. Either way, only
+   * channels that may hear the alert (see channelHears). Never throws.
+   */
   notify(alert: Alert, channelIds: string[] | undefined): Promise<NotifyOutcome[]>;
   suppressedByChannel(): Map<string, number>;
 }
@@ -51,12 +56,26 @@ export interface NotifierOptions {
   send?: SendFn;
   /** Clock for the token buckets (tests). */
   now?: () => number;
+  /** The client owning a site (the tenancy directory); default none: client channels hear nothing. */
+  clientOf?: (site: string) => string | undefined;
 }
 
 const RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
 export function reaches(severity: Severity, floor: Severity | null): boolean {
   return floor !== null && RANK[severity] >= RANK[floor];
+}
+
+/**
+ * Whether a channel of `channelClient` may carry an alert of `site`: the operator's (null) carry all;
+ * a client's, only alerts of a site that client owns now. An alert without a site is Vigil's own.
+ */
+export function channelHears(
+  channelClient: string | null,
+  site: string,
+  clientOf: (site: string) => string | undefined,
+): boolean {
+  return channelClient === null || (site !== "" && clientOf(site) === channelClient);
 }
 
 export function alertLink(consoleUrl: string, alertId: string): string {
@@ -132,6 +151,7 @@ export function createNotifier(opts: NotifierOptions): ChannelNotifier {
   const send: SendFn = opts.send ?? ((c, n) => sendNotification(c, n, allow ? { allow } : {}));
   const take = createLimiter(opts.perChannelPerMinute ?? 20, opts.now ?? Date.now);
   const suppressed = new Map<string, number>();
+  const clientOf = opts.clientOf ?? (() => undefined);
 
   type Pick = StoredChannel | { id: string; name: string; error: string };
 
@@ -140,12 +160,16 @@ export function createNotifier(opts: NotifierOptions): ChannelNotifier {
       const all = await store.all();
       return all.flatMap((c): Pick[] => {
         if (!c.enabled || !reaches(alert.severity, c.min_severity)) return [];
+        if (!channelHears(c.client, alert.site, clientOf)) return [];
         return "error" in c ? [{ id: c.id, name: c.name, error: c.error.message }] : [c];
       });
     }
     const out: Pick[] = [];
     for (const id of new Set(ids)) {
       try {
+        // Before opening its secrets: another client's channel is left out, unreadable or not.
+        const owner = await store.owner(id);
+        if (owner !== undefined && !channelHears(owner, alert.site, clientOf)) continue;
         const c = await store.get(id);
         if (!c) out.push({ id, name: "", error: `unknown channel ${id}` });
         else if (c.enabled) out.push(c);

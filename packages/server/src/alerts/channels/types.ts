@@ -59,6 +59,12 @@ export interface ChannelInput {
   enabled?: boolean;
   /** Alerts without channels of their own (scenarios, pending bans, system) at or above this come here. */
   min_severity?: Severity | null;
+  /**
+   * The client whose channel this is: it hears only alerts of that client's sites. A client's user
+   * always writes for their own client; staff may name one (default null: the operator's channel,
+   * which hears every alert; on PUT, left out = unchanged).
+   */
+  client?: string | null;
   config: Record<string, unknown>;
 }
 
@@ -73,6 +79,8 @@ export interface ChannelView {
   type: ChannelType;
   enabled: boolean;
   min_severity: Severity | null;
+  /** The client whose channel this is; null: the operator's. */
+  client: string | null;
   config: Record<string, unknown>;
   secrets_set: string[];
   last_delivery: { at: string; ok: boolean; error: string | null } | null;

@@ -7,6 +7,7 @@ import { makeEvent } from "../../events/test-events.js";
 import type { Event } from "../../ingest/event.js";
 import type { EventStore } from "../../storage/event-store.js";
 import { openTestStateStore, type TestStateStore } from "../../storage/state-test-support.js";
+import { createTestSites } from "../../tenancy/test-sites.js";
 import type { AlertRuleInput, NewAlert } from "../types.js";
 import { type AlertRules, createAlertRules } from "./alert-rules.js";
 import { DEFAULT_RULES } from "./default-rules.js";
@@ -23,7 +24,9 @@ const raised: NewAlert[] = [];
 const registry = new Registry();
 let rules: AlertRules;
 
-const open = (extra: { installDefaults?: boolean; reloadIntervalMs?: number } = {}) =>
+const open = (
+  extra: { installDefaults?: boolean; reloadIntervalMs?: number; sitesOf?: (c: string) => string[] } = {},
+) =>
   createAlertRules({
     db: state.store.db,
     eventStore: noEvents,
@@ -231,5 +234,73 @@ describe("alert rules: live evaluation", () => {
     rules.consume(drops(1, { src_ip: "198.51.100.13" }));
     await rules.engine.settled();
     expect(raised.map((a) => a.rule_name)).toContain("Any drop");
+  });
+});
+
+describe("alert rules of clients: live evaluation", () => {
+  // Which sites each client owns; changed below to move a site, as the tenancy directory would.
+  const sitesOf = new Map<string, string[]>([
+    ["acme", ["acme-paris", "acme-lyon"]],
+    ["globex", ["globex-berlin"]],
+  ]);
+  const rule = (name: string, client: string, sites: string[] = []) => {
+    const r = validateRule(
+      {
+        name,
+        severity: "high",
+        sites,
+        client,
+        cooldown: "0s",
+        detection: { filter: { action: "drop" }, threshold: 3, window: "1m", group_by: "src_ip" },
+      },
+      { channels: new Set(), users: new Set() },
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    return rules.store.create(r.rule);
+  };
+  const firedOn = async (site: string, ip: string) => {
+    raised.length = 0;
+    rules.consume(drops(3, { site, src_ip: ip }));
+    await rules.engine.settled();
+    return raised.map((a) => `${a.rule_name}@${a.site}`).sort();
+  };
+
+  beforeAll(async () => {
+    await rules.close();
+    await state.store.db.deleteFrom("alert_rules").execute();
+    await createTestSites(state.store.db, ["acme-paris", "acme-lyon"], "acme");
+    await createTestSites(state.store.db, ["globex-berlin"], "globex");
+    await createTestSites(state.store.db, [], "empty");
+    rules = await open({
+      installDefaults: false,
+      reloadIntervalMs: 50,
+      sitesOf: (c) => sitesOf.get(c) ?? [],
+    });
+    await rule("acme any", "acme");
+    await rule("acme paris", "acme", ["acme-paris"]);
+    // Stored as if written before globex-berlin changed hands: still never sees another client's site.
+    await rule("acme berlin", "acme", ["globex-berlin"]);
+    await rule("empty any", "empty");
+  });
+
+  it("fires on the client's own sites only, never on another client's or an unregistered site", async () => {
+    expect(await firedOn("acme-paris", "198.51.100.20")).toEqual([
+      "acme any@acme-paris",
+      "acme paris@acme-paris",
+    ]);
+    expect(await firedOn("acme-lyon", "198.51.100.21")).toEqual(["acme any@acme-lyon"]);
+    expect(await firedOn("globex-berlin", "198.51.100.22")).toEqual([]);
+    expect(await firedOn("nowhere", "198.51.100.23")).toEqual([]);
+  });
+
+  it("follows a site to its new client on the next reload", async () => {
+    sitesOf.set("acme", ["acme-paris"]);
+    sitesOf.set("globex", ["globex-berlin", "acme-lyon"]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await firedOn("acme-lyon", "198.51.100.24")).toEqual([]);
+    expect(await firedOn("acme-paris", "198.51.100.25")).toEqual([
+      "acme any@acme-paris",
+      "acme paris@acme-paris",
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import type { NewAlert } from "../types.js";
 import { installDefaultRules } from "./default-rules.js";
 import { createRuleEngine, type RuleEngine } from "./rule-engine.js";
 import { ruleRoutes } from "./rule-routes.js";
+import type { SitesOf } from "./rule-scenario.js";
 import { createRuleStore, type RuleStore } from "./rule-store.js";
 
 /**
@@ -34,6 +35,8 @@ export interface CreateAlertRulesOptions {
   dataDir: string;
   raise: (a: NewAlert) => Promise<unknown>;
   log: AlertRulesLog;
+  /** The sites of a client (the tenancy directory); default none, so a client's rule matches nothing. */
+  sitesOf?: SitesOf;
   registry?: Registry;
   checkpointIntervalMs?: number;
   reloadIntervalMs?: number;
@@ -62,6 +65,7 @@ export async function createAlertRules(o: CreateAlertRulesOptions): Promise<Aler
     raise: o.raise,
     recordTrigger: (id, at) => store.recordTrigger(id, at),
     log: o.log,
+    sitesOf: o.sitesOf ?? (() => []),
     ...(o.registry ? { registry: o.registry } : {}),
     ...(o.now ? { now: o.now } : {}),
   });

@@ -4,7 +4,7 @@ import type { Detection } from "../../detection/types.js";
 import type { Event } from "../../ingest/event.js";
 import { detectionFacts } from "../alert-sources.js";
 import type { AlertRule, NewAlert } from "../types.js";
-import { firingTitle, ruleIdOf, ruleScenario } from "./rule-scenario.js";
+import { firingTitle, ruleIdOf, ruleScenario, type SitesOf } from "./rule-scenario.js";
 import { durationMs } from "./rule-validation.js";
 
 /**
@@ -23,6 +23,8 @@ export interface RuleEngineOptions {
   raise: (alert: NewAlert) => Promise<unknown>;
   recordTrigger: (ruleId: string, at: Date) => Promise<void>;
   log: RuleEngineLog;
+  /** The sites of a client: a client's rule is compiled to match those only (see ruleFilter). */
+  sitesOf: SitesOf;
   registry?: Registry;
   now?: () => number;
   maxKeysPerScenario?: number;
@@ -104,7 +106,7 @@ export function createRuleEngine(o: RuleEngineOptions): RuleEngine {
     engine,
     setRules(rules) {
       byId = new Map(rules.map((r) => [r.id, r]));
-      engine.replaceScenarios(rules.map(ruleScenario));
+      engine.replaceScenarios(rules.map((r) => ruleScenario(r, o.sitesOf)));
     },
     consume(events) {
       engine.process(events);

@@ -4,12 +4,14 @@ import { join } from "node:path";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeEvent } from "../../events/test-events.js";
+import type { Role } from "../../http/access.js";
 import { openTestApp, type TestApp } from "../../http/app-test-support.js";
 import { EVENT_COLUMNS, eventRow } from "../../ingest/normalise.js";
 import { silentLog } from "../../storage/clickhouse-log.js";
 import type { EventStore } from "../../storage/event-store.js";
 import { createEventStore } from "../../storage/event-store-factory.js";
 import { openTestStateStore, type TestStateStore } from "../../storage/state-test-support.js";
+import { addClients, clientUser } from "../client-test-support.js";
 import type { AlertRule, AlertRuleInput, AlertRuleTestResult } from "../types.js";
 import { ruleRoutes } from "./rule-routes.js";
 import { createRuleStore } from "./rule-store.js";
@@ -38,7 +40,7 @@ const rule: AlertRuleInput = {
 const call = (
   method: "GET" | "POST" | "PUT" | "DELETE",
   url: string,
-  who: "admin" | "analyst" | "audit",
+  who: Role | { token: string },
   payload?: object,
 ) => t.app.inject({ method, url, headers: t.as(who), ...(payload ? { payload } : {}) });
 
@@ -238,5 +240,145 @@ describe("alert-rules API", () => {
     expect((await call("DELETE", `/api/v1/alert-rules/${id}`, "admin")).statusCode).toBe(204);
     expect((await call("GET", `/api/v1/alert-rules/${id}`, "audit")).statusCode).toBe(404);
     expect((await call("DELETE", `/api/v1/alert-rules/${id}`, "admin")).statusCode).toBe(404);
+  });
+});
+
+describe("alert rules of clients", () => {
+  // acme owns "paris" (where the stored events are), globex owns "lyon"; "empty" has no site.
+  const ACME_CHANNEL = uuidv7();
+  const GLOBEX_CHANNEL = uuidv7();
+  let acme: { token: string };
+  let globex: { token: string };
+  let acmeAnalyst: { token: string };
+  let acmeRule: AlertRule;
+  const range = { from: new Date(T0 - 60_000).toISOString(), to: new Date(T0 + 3_600_000).toISOString() };
+
+  beforeAll(async () => {
+    await addClients(t, state.store.db, { acme: ["paris"], globex: ["lyon"], empty: [] });
+    await state.store.db
+      .insertInto("notification_channels")
+      .values([
+        { id: ACME_CHANNEL, name: "acme-webhook", type: "webhook", config: "{}", client: "acme" },
+        { id: GLOBEX_CHANNEL, name: "globex-webhook", type: "webhook", config: "{}", client: "globex" },
+      ])
+      .execute();
+    acme = await clientUser(t, "acme-sup", "supervisor", "acme");
+    globex = await clientUser(t, "globex-sup", "supervisor", "globex");
+    acmeAnalyst = await clientUser(t, "acme-analyst", "analyst", "acme");
+  });
+
+  const acmeInput = { ...rule, name: "acme drops", channels: [ACME_CHANNEL] };
+
+  it("a client's supervisor creates a rule of their client, with their sites and channels only", async () => {
+    expect((await call("POST", "/api/v1/alert-rules", acmeAnalyst, acmeInput)).statusCode).toBe(403);
+    const res = await call("POST", "/api/v1/alert-rules", acme, acmeInput);
+    expect(res.statusCode, res.body).toBe(201);
+    acmeRule = res.json() as AlertRule;
+    expect(acmeRule).toMatchObject({ client: "acme", sites: [], channels: [ACME_CHANNEL] });
+
+    const other = await call("POST", "/api/v1/alert-rules", acme, {
+      ...acmeInput,
+      name: "x",
+      client: "globex",
+    });
+    expect(other.statusCode).toBe(403);
+    const lyon = await call("POST", "/api/v1/alert-rules", acme, {
+      ...acmeInput,
+      name: "x",
+      sites: ["lyon"],
+    });
+    expect(lyon.statusCode).toBe(403);
+    expect((lyon.json() as { detail: string }).detail).toContain('"lyon"');
+    for (const [channels, field] of [
+      [[GLOBEX_CHANNEL], "channels[0]"],
+      [[ACME_CHANNEL, CHANNEL], "channels[1]"],
+    ] as const) {
+      const res = await call("POST", "/api/v1/alert-rules", acme, { ...acmeInput, name: "x", channels });
+      expect(res.statusCode, field).toBe(400);
+      expect((res.json() as { errors: { field: string }[] }).errors[0]?.field).toBe(field);
+    }
+    const escalating = await call("POST", "/api/v1/alert-rules", acme, {
+      ...acmeInput,
+      name: "x",
+      escalation: { after: "15m", channels: [GLOBEX_CHANNEL] },
+    });
+    expect(escalating.statusCode).toBe(400);
+  });
+
+  it("another client's user neither sees nor touches it (404), and lists their own only", async () => {
+    const list = (await call("GET", "/api/v1/alert-rules", globex)).json() as { items: AlertRule[] };
+    expect(list.items).toEqual([]);
+    const mine = (await call("GET", "/api/v1/alert-rules", acmeAnalyst)).json() as { items: AlertRule[] };
+    expect(mine.items.map((r) => r.id)).toEqual([acmeRule.id]);
+    const url = `/api/v1/alert-rules/${acmeRule.id}`;
+    expect((await call("GET", url, globex)).statusCode).toBe(404);
+    expect((await call("GET", `${url}/history`, globex)).statusCode).toBe(404);
+    expect((await call("POST", `${url}/test`, globex, range)).statusCode).toBe(404);
+    expect((await call("PUT", url, globex, { ...acmeInput, channels: [] })).statusCode).toBe(404);
+    expect((await call("DELETE", url, globex)).statusCode).toBe(404);
+    expect((await call("GET", url, acmeAnalyst)).statusCode).toBe(200);
+    // Staff see every client's rules.
+    const all = (await call("GET", "/api/v1/alert-rules", "audit")).json() as { items: AlertRule[] };
+    expect(all.items.map((r) => r.id)).toContain(acmeRule.id);
+  });
+
+  it("a client's rule matches its client's sites only, in tests as live", async () => {
+    const own = await call("POST", `/api/v1/alert-rules/${acmeRule.id}/test`, acme, range);
+    expect((own.json() as AlertRuleTestResult).firings.map((f) => f.site)).toEqual(["paris"]);
+    // The same rule for globex (whose site is lyon) would not fire on paris's events.
+    const preview = await call("POST", "/api/v1/alert-rules/test", globex, {
+      rule: { ...rule, name: "globex preview", channels: [] },
+      ...range,
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect((preview.json() as AlertRuleTestResult).matched).toBe(0);
+    // Nor would one of a client with no site at all.
+    const staffPreview = await call("POST", "/api/v1/alert-rules/test", "analyst", {
+      rule: { ...rule, name: "empty preview", channels: [], client: "empty" },
+      ...range,
+    });
+    expect((staffPreview.json() as AlertRuleTestResult).matched).toBe(0);
+  });
+
+  it("staff write rules for an existing client, with that client's sites", async () => {
+    const unknown = await call("POST", "/api/v1/alert-rules", "supervisor", {
+      ...rule,
+      name: "y",
+      client: "nope",
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect((unknown.json() as { detail: string }).detail).toContain("nope");
+    const foreign = await call("POST", "/api/v1/alert-rules", "supervisor", {
+      ...rule,
+      name: "y",
+      channels: [],
+      client: "globex",
+      sites: ["paris"],
+    });
+    expect(foreign.statusCode).toBe(403);
+    const res = await call("POST", "/api/v1/alert-rules", "supervisor", {
+      ...rule,
+      name: "globex by staff",
+      channels: [GLOBEX_CHANNEL],
+      client: "globex",
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const created = res.json() as AlertRule;
+    expect(created.client).toBe("globex");
+    // A PUT that leaves `client` out keeps it; the operator's own rules stay the operator's.
+    const put = await call("PUT", `/api/v1/alert-rules/${created.id}`, "supervisor", {
+      ...rule,
+      name: "globex by staff",
+      channels: [],
+    });
+    expect(put.json()).toMatchObject({ client: "globex" });
+    const operator = await call("POST", "/api/v1/alert-rules", "supervisor", { ...rule, name: "operator's" });
+    expect(operator.json()).toMatchObject({ client: null });
+    expect(
+      (await call("GET", `/api/v1/alert-rules/${(operator.json() as AlertRule).id}`, acme)).statusCode,
+    ).toBe(404);
+    // globex's supervisor manages it now; acme's delete their own.
+    expect((await call("DELETE", `/api/v1/alert-rules/${created.id}`, globex)).statusCode).toBe(204);
+    expect((await call("DELETE", `/api/v1/alert-rules/${acmeRule.id}`, acme)).statusCode).toBe(204);
   });
 });

@@ -1,11 +1,16 @@
 import { Type } from "@fastify/type-provider-typebox";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
+import { isUuid } from "../../events/event-cursor.js";
 import type { HttpFeature } from "../../http/app.js";
+import { siteScopeOf } from "../../http/guard.js";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problem, problemResponses } from "../../http/problem.js";
 import type { EventStore } from "../../storage/event-store.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
+import { clientOfWrite, ownedBy } from "../alert-clients.js";
 import { alertFromRow } from "../alert-rows.js";
+import { AlertSchema } from "../alert-schemas.js";
+import type { AlertRule } from "../types.js";
 import { loadKnownRefs } from "./rule-known.js";
 import type { RuleLike } from "./rule-scenario.js";
 import { AlertRuleSchema, RangeFields, RuleBody, RuleIdParams, TestResultSchema } from "./rule-schemas.js";
@@ -14,9 +19,14 @@ import { DEFAULT_TEST_RANGE_MS, MAX_TEST_RANGE_MS, testRule } from "./rule-test.
 import { durationMs, type RuleDefinition, type RuleProblem, validateRule } from "./rule-validation.js";
 
 /**
- * Alert-rule routes: audit reads, admin writes (effective at once: the store tells the live engine),
- * analysts run tests. A bad rule answers 400 problem+json whose `detail` names the first field and
- * whose `errors` list every problem as {field, message} with body-relative paths (`detection.window`).
+ * Alert-rule routes: audit reads, supervisors write (effective at once: the store tells the live
+ * engine), analysts run tests. A bad rule answers 400 problem+json whose `detail` names the first field
+ * and whose `errors` list every problem as {field, message} with body-relative paths (`detection.window`).
+ *
+ * Rules belong to a client or (client null) to the operator. A client's users see and write their
+ * client's rules only (another's `:id` is 404, as if it did not exist); operator staff see all. A
+ * client's rule names only that client's sites (403) and channels (400), and matches only events of
+ * that client's sites however it is written (rule-scenario.ts).
  */
 export interface RuleRoutesDeps {
   db: Kysely<StateDatabase>;
@@ -56,6 +66,44 @@ async function checked(db: Kysely<StateDatabase>, body: unknown): Promise<RuleDe
   return result.rule;
 }
 
+/**
+ * A valid rule as the caller may write it: its client settled from the caller's scope (`current`:
+ * the rule a PUT replaces), its sites those of that client, its channels that client's.
+ */
+async function scoped(
+  db: Kysely<StateDatabase>,
+  req: FastifyRequest,
+  body: unknown,
+  current?: AlertRule,
+): Promise<RuleDefinition> {
+  const def = await checked(db, body);
+  const requested = (body as { client?: unknown }).client;
+  const client = await clientOfWrite(db, siteScopeOf(req), requested, current?.client ?? null);
+  if (client === null) return { ...def, client };
+  const own = req.server.siteDirectory.sitesOf(client);
+  const foreign = def.sites.find((s) => !own.includes(s));
+  if (foreign !== undefined) {
+    throw new HttpProblem(403, `Forbidden: site "${foreign}" is not a site of client "${client}"`);
+  }
+  const named = [
+    ...def.channels.map((id, i) => ({ id, field: `channels[${i}]` })),
+    ...(def.escalation?.channels ?? []).map((id, i) => ({ id, field: `escalation.channels[${i}]` })),
+  ];
+  if (named.length > 0) {
+    const rows = await db
+      .selectFrom("notification_channels")
+      .select(["id", "client"])
+      .where("id", "in", [...new Set(named.map((n) => n.id))])
+      .execute();
+    const clientOf = new Map(rows.map((r) => [r.id, r.client]));
+    const problems = named
+      .filter((n) => clientOf.get(n.id) !== client)
+      .map((n) => ({ field: n.field, message: `channel ${n.id} is not one of client ${client}'s channels` }));
+    if (problems.length > 0) throw new RuleInvalid(problems);
+  }
+  return { ...def, client };
+}
+
 function range(
   q: { from?: string | undefined; to?: string | undefined },
   now: number,
@@ -69,27 +117,42 @@ function range(
 
 export function ruleRoutes(deps: RuleRoutesDeps): HttpFeature {
   const { db, store } = deps;
-  const runTest = (rule: RuleLike & { id?: string }, cooldownMs: number, r: { from: number; to: number }) =>
-    testRule({
-      eventStore: deps.eventStore,
-      rule,
-      cooldownMs,
-      ...r,
-      ...(deps.maxTestEvents !== undefined ? { maxEvents: deps.maxTestEvents } : {}),
-    });
 
   return async (app) => {
+    const runTest = (rule: RuleLike & { id?: string }, cooldownMs: number, r: { from: number; to: number }) =>
+      testRule({
+        eventStore: deps.eventStore,
+        rule,
+        cooldownMs,
+        sitesOf: (client) => app.siteDirectory.sitesOf(client),
+        ...r,
+        ...(deps.maxTestEvents !== undefined ? { maxEvents: deps.maxTestEvents } : {}),
+      });
+
+    // Every /alert-rules/:id route: another client's rule does not exist for a client's user.
+    app.addHook("preHandler", async (req) => {
+      const id = (req.params as { id?: unknown } | undefined)?.id;
+      if (typeof id !== "string" || !isUuid(id) || !req.siteScope || req.siteScope.kind === "all") return;
+      const row = await db.selectFrom("alert_rules").select("client").where("id", "=", id).executeTakeFirst();
+      if (row && !ownedBy(siteScopeOf(req), row.client)) {
+        throw new HttpProblem(404, `No alert rule with id ${id}`);
+      }
+    });
+
     app.get(
       "/api/v1/alert-rules",
       {
         config: { access: { role: "audit" } },
         schema: {
           tags,
-          summary: "Alert rules, by name, with trigger counts",
+          summary: "Alert rules, by name, with trigger counts (a client's user: their client's)",
           response: { 200: Type.Object({ items: Type.Array(AlertRuleSchema) }) },
         },
       },
-      async () => ({ items: await store.list() }),
+      async (req) => {
+        const scope = siteScopeOf(req);
+        return { items: (await store.list()).filter((r) => ownedBy(scope, r.client)) };
+      },
     );
 
     app.get(
@@ -113,17 +176,17 @@ export function ruleRoutes(deps: RuleRoutesDeps): HttpFeature {
     app.post(
       "/api/v1/alert-rules",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "supervisor" } },
         schema: {
           tags,
-          summary: "Add an alert rule (live at once)",
+          summary: "Add an alert rule (live at once); a client's user adds one for their client",
           body: RuleBody,
-          response: { 201: AlertRuleSchema, ...problemResponses(400, 409) },
+          response: { 201: AlertRuleSchema, ...problemResponses(400, 403, 409) },
         },
       },
       async (req, reply) => {
         try {
-          return reply.code(201).send(await store.create(await checked(db, req.body)));
+          return reply.code(201).send(await store.create(await scoped(db, req, req.body)));
         } catch (err) {
           return answerError(reply, err);
         }
@@ -133,18 +196,20 @@ export function ruleRoutes(deps: RuleRoutesDeps): HttpFeature {
     app.put(
       "/api/v1/alert-rules/:id",
       {
-        config: { access: { role: "admin" } },
+        config: { access: { role: "supervisor" } },
         schema: {
           tags,
           summary: "Replace an alert rule (live at once; windows kept when the detection is unchanged)",
           params: RuleIdParams,
           body: RuleBody,
-          response: { 200: AlertRuleSchema, ...problemResponses(400, 404, 409) },
+          response: { 200: AlertRuleSchema, ...problemResponses(400, 403, 404, 409) },
         },
       },
       async (req, reply) => {
         try {
-          return await store.update(req.params.id, await checked(db, req.body));
+          const current = await store.get(req.params.id);
+          if (!current) throw new HttpProblem(404, `No alert rule with id ${req.params.id}`);
+          return await store.update(req.params.id, await scoped(db, req, req.body, current));
         } catch (err) {
           return answerError(reply, err);
         }
@@ -154,13 +219,18 @@ export function ruleRoutes(deps: RuleRoutesDeps): HttpFeature {
     app.delete(
       "/api/v1/alert-rules/:id",
       {
-        config: { access: { role: "admin" } },
-        schema: { tags, summary: "Delete an alert rule (its alerts are kept)", params: RuleIdParams },
+        config: { access: { role: "supervisor" } },
+        schema: {
+          tags,
+          summary: "Delete an alert rule (its alerts are kept)",
+          params: RuleIdParams,
+          response: { 204: Type.Null(), ...problemResponses(404) },
+        },
       },
       async (req, reply) => {
         try {
           await store.remove(req.params.id);
-          return reply.code(204).send();
+          return reply.code(204).send(null);
         } catch (err) {
           return answerError(reply, err);
         }
@@ -175,13 +245,13 @@ export function ruleRoutes(deps: RuleRoutesDeps): HttpFeature {
           tags,
           summary: "Preview an unsaved rule over stored events (acts on nothing; at most 31 days)",
           body: Type.Object({ rule: RuleBody, ...RangeFields }, { additionalProperties: false }),
-          response: { 200: TestResultSchema, ...problemResponses(400) },
+          response: { 200: TestResultSchema, ...problemResponses(400, 403) },
         },
       },
       async (req, reply) => {
         const r = range(req.body, Date.now());
         try {
-          const def = await checked(db, req.body.rule);
+          const def = await scoped(db, req, req.body.rule);
           return await runTest(def, def.cooldownMs, r);
         } catch (err) {
           return answerError(reply, err);
@@ -218,6 +288,7 @@ export function ruleRoutes(deps: RuleRoutesDeps): HttpFeature {
           summary: "Alerts this rule raised, newest first",
           params: RuleIdParams,
           querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
+          response: { 200: Type.Object({ items: Type.Array(AlertSchema) }), ...problemResponses(404) },
         },
       },
       async (req) => {

@@ -11,15 +11,36 @@ export const RULE_SCENARIO_PREFIX = "rule-";
 
 export type RuleLike = Pick<
   AlertRule,
-  "name" | "description" | "enabled" | "sites" | "severity" | "detection"
+  "name" | "description" | "enabled" | "sites" | "client" | "severity" | "detection"
 >;
 
-export function ruleFilter(rule: Pick<AlertRule, "sites" | "detection">): Filter {
-  if (rule.sites.length === 0) return rule.detection.filter;
-  return { all: [rule.detection.filter, { site: { in: rule.sites } }] };
+/** The sites of a client now (the tenancy site directory). */
+export type SitesOf = (client: string) => readonly string[];
+
+/** Matches no event: every text matches the empty pattern. ('in' refuses an empty list.) */
+const NO_EVENT: Filter = { site: { not: { regex: "" } } };
+
+/**
+ * The rule's filter joined with its sites. A client's rule only ever sees that client's sites, read
+ * when the rule is compiled (the engine recompiles on each reload, so a site that moves between
+ * clients follows within the reload interval): all of them when the rule names none, else the named
+ * ones the client still owns, and nothing at all when that leaves none.
+ */
+export function ruleFilter(
+  rule: Pick<AlertRule, "sites" | "client" | "detection">,
+  sitesOf: SitesOf,
+): Filter {
+  let sites = rule.sites;
+  if (rule.client !== null) {
+    const own = sitesOf(rule.client);
+    sites = sites.length === 0 ? [...own] : sites.filter((s) => own.includes(s));
+    if (sites.length === 0) return { all: [rule.detection.filter, NO_EVENT] };
+  }
+  if (sites.length === 0) return rule.detection.filter;
+  return { all: [rule.detection.filter, { site: { in: sites } }] };
 }
 
-export function ruleScenario(rule: RuleLike & { id: string }): Scenario {
+export function ruleScenario(rule: RuleLike & { id: string }, sitesOf: SitesOf): Scenario {
   return {
     name: `${RULE_SCENARIO_PREFIX}${rule.id}`,
     description: rule.description,
@@ -28,7 +49,7 @@ export function ruleScenario(rule: RuleLike & { id: string }): Scenario {
     labels: [],
     detection: {
       source: "events",
-      filter: ruleFilter(rule),
+      filter: ruleFilter(rule, sitesOf),
       threshold: rule.detection.threshold,
       windowMs: parseDuration(rule.detection.window) ?? 60_000,
       group_by: rule.detection.group_by,

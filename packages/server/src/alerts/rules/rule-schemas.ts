@@ -12,7 +12,10 @@ export const AlertRuleSchema = Type.Object({
   name: Type.String(),
   description: Type.String(),
   enabled: Type.Boolean(),
-  sites: Type.Array(Type.String(), { description: "[] = every site" }),
+  sites: Type.Array(Type.String(), { description: "[] = every site (of the rule's client, if it has one)" }),
+  client: Type.Union([Type.String(), Type.Null()], {
+    description: "The client whose rule this is (its sites and channels only); null: the operator's",
+  }),
   severity: Severity,
   channels: Type.Array(Type.String()),
   detection: Type.Object({
@@ -47,7 +50,9 @@ export const RuleBody = Type.Object(
   {
     additionalProperties: true,
     description:
-      "AlertRuleInput: {name, description?, enabled?, sites?, severity, channels?, detection: {filter, threshold, window, group_by?, distinct?}, cooldown?, escalation?}",
+      "AlertRuleInput: {name, description?, enabled?, sites?, client?, severity, channels?, detection: {filter, threshold, window, group_by?, distinct?}, cooldown?, escalation?}. " +
+      "client: a client's user always writes for their own client; staff may name an existing one (default null, the operator's; on PUT, left out = unchanged). " +
+      "A client's rule names only that client's sites (else 403) and channels (else 400).",
   },
 );
 

@@ -1,7 +1,7 @@
 import { runBacktest } from "../../detection/backtest.js";
 import type { EventStore } from "../../storage/event-store.js";
 import type { AlertRuleTestResult } from "../types.js";
-import { type RuleLike, ruleScenario } from "./rule-scenario.js";
+import { type RuleLike, ruleScenario, type SitesOf } from "./rule-scenario.js";
 
 /**
  * What a rule would have raised over stored events in [from, to): the rule's scenario through a fresh
@@ -19,13 +19,15 @@ export interface RuleTestOptions {
   cooldownMs: number;
   from: number;
   to: number;
+  /** The sites of a client, for a client's rule (see ruleFilter). */
+  sitesOf: SitesOf;
   /** Only this site's events (a site-scoped API key). */
   site?: string;
   maxEvents?: number;
 }
 
 export async function testRule(o: RuleTestOptions): Promise<AlertRuleTestResult> {
-  const scenario = ruleScenario({ ...o.rule, id: o.rule.id ?? "preview", enabled: true });
+  const scenario = ruleScenario({ ...o.rule, id: o.rule.id ?? "preview", enabled: true }, o.sitesOf);
   const result = await runBacktest({
     store: o.eventStore,
     scenario,

@@ -28,6 +28,7 @@ describe("alert rule validation", () => {
         description: "",
         enabled: true,
         sites: [],
+        client: null,
         severity: "high",
         channels: [CHANNEL],
         detection: {

@@ -22,6 +22,8 @@ export interface RuleDefinition {
   description: string;
   enabled: boolean;
   sites: string[];
+  /** As written (null when left out); the routes settle the rule's client from the caller's scope. */
+  client: string | null;
   severity: Severity;
   channels: string[];
   detection: { filter: Filter; threshold: number; window: string; group_by: string; distinct?: string };
@@ -41,6 +43,7 @@ const TOP_KEYS = new Set([
   "description",
   "enabled",
   "sites",
+  "client",
   "severity",
   "channels",
   "detection",
@@ -100,6 +103,13 @@ export function validateRule(input: unknown, known: KnownRefs): RuleValidation {
     if (s.trim() === "" || s.length > 100) bad(field, "must be a site name of 1 to 100 characters");
   });
 
+  let client: string | null = null;
+  if (input.client !== undefined && input.client !== null) {
+    if (typeof input.client !== "string" || input.client.trim() === "")
+      bad("client", "must be a client name or null");
+    else client = input.client;
+  }
+
   const severity = input.severity;
   if (typeof severity !== "string" || !SEVERITIES.includes(severity as Severity))
     bad("severity", `must be one of ${SEVERITIES.join(", ")}`);
@@ -125,6 +135,7 @@ export function validateRule(input: unknown, known: KnownRefs): RuleValidation {
       description,
       enabled,
       sites: [...new Set(sites)],
+      client,
       severity: severity as Severity,
       channels: [...new Set(channels)],
       detection,

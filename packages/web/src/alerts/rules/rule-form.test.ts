@@ -9,6 +9,7 @@ const stored: AlertRule = {
   description: "Someone guessing a password",
   enabled: true,
   sites: ["paris"],
+  client: null,
   severity: "high",
   channels: ["c1"],
   detection: { filter: { log_type: "VPN", action: "failed" }, threshold: 5, window: "5m", group_by: "user" },
