@@ -18,7 +18,18 @@ export interface PublicUser {
   username: string;
   role: Role;
   email: string | null;
+  /** The user's client; null for operator staff. The console hides what only staff may manage. */
+  client: string | null;
 }
+
+/** What a user may read of their own account (never the password hash). */
+const publicUser = (user: UserRow): PublicUser => ({
+  id: user.id,
+  username: user.username,
+  role: user.role,
+  email: user.email,
+  client: user.client,
+});
 
 export interface LoginResult {
   token: string;
@@ -85,7 +96,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       return {
         token,
         expiresAt,
-        user: { id: user.id, username: user.username, role: user.role, email: user.email },
+        user: publicUser(user),
         principal: {
           kind: "user",
           userId: user.id,
@@ -138,7 +149,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (principal.kind !== "user") throw new HttpProblem(403, "Forbidden: API keys have no user profile");
       const user = await users.findById(principal.userId);
       if (!user) throw new HttpProblem(401, "The account no longer exists");
-      return { id: user.id, username: user.username, role: user.role, email: user.email };
+      return publicUser(user);
     },
 
     /**
