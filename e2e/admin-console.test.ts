@@ -241,6 +241,36 @@ describe.skipIf(!hasChromium)("the settings pages in Chromium", () => {
     expect(login.status).toBe(401);
   });
 
+  it("shows a client's own admin only that client: no clients list, new users and sites go to it", async () => {
+    const name = `acme-admin-${suffix}`;
+    const created = await api(
+      "POST",
+      "/api/v1/users",
+      { username: name, password: PASSWORD, role: "admin", client: CLIENT },
+      session.t.adminToken,
+    );
+    expect(created.status).toBe(201);
+    const other = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const tab = await other.newPage();
+      await tab.goto(`${base()}/login`);
+      await submitLogin(tab, name, PASSWORD);
+      await tab.waitForURL(`${base()}/`);
+      await tab.goto(`${base()}/settings/clients`);
+      await tab.locator(`${tid("site-row")}[data-name="${SITE}"]`).waitFor();
+      const sites = await tab
+        .locator(tid("site-row"))
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-client")));
+      expect(new Set(sites)).toEqual(new Set([CLIENT]));
+      expect(await tab.locator(tid("clients-table")).count()).toBe(0);
+      await tab.goto(`${base()}/settings/users`);
+      await tab.locator(tid("user-new")).click();
+      await expect(tab.locator(tid("user-client")).inputValue()).resolves.toBe(CLIENT);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("fits a phone: tabs instead of the side navigation, tables scroll inside their box", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of ["users", "api-keys", "audit", "clients"]) {

@@ -4,6 +4,7 @@ import {
   changedFields,
   clientFromSelect,
   clientLabel,
+  clientOf,
   clientToSelect,
   isStaff,
   nameProblem,
@@ -58,6 +59,9 @@ describe("settings labels", () => {
     expect(isStaff({ role: "admin", client: null })).toBe(true);
     expect(isStaff({ role: "admin", client: "acme" })).toBe(false);
     expect(isStaff(null)).toBe(false);
+    expect(clientOf({ role: "admin", client: "acme" })).toBe("acme");
+    expect(clientOf({ role: "admin" })).toBeNull();
+    expect(clientOf(null)).toBeNull();
   });
 });
 

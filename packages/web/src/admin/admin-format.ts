@@ -59,8 +59,14 @@ export function optionalText(value: string): string | null {
   return text === "" ? null : text;
 }
 
-/** Operator staff (no client) manage clients; a client's own admin does not. Older sessions carry no field. */
+/** The signed-in user's client; null for operator staff (and sessions from servers without clients). */
+export function clientOf(user: object | null): string | null {
+  if (user === null || !("client" in user)) return null;
+  const client = (user as { client: unknown }).client;
+  return typeof client === "string" ? client : null;
+}
+
+/** Operator staff (no client) manage clients; a client's own admin does not. */
 export function isStaff(user: object | null): boolean {
-  if (user === null) return false;
-  return !("client" in user) || (user as { client: unknown }).client === null;
+  return user !== null && clientOf(user) === null;
 }

@@ -1,7 +1,8 @@
 /** TanStack Query hooks of the settings pages: one list hook, one mutation that refreshes what it changed. */
 import { type QueryKey, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { useApi } from "../auth/auth-context.js";
+import { useApi, useAuth } from "../auth/auth-context.js";
+import { clientOf, isStaff } from "./admin-format.js";
 import type { AdminSite, AdminUser, ApiKey, Client } from "./admin-types.js";
 
 /**
@@ -33,6 +34,12 @@ export function useUserNames(): Map<string, string> {
   return useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.username])), [users.data]);
 }
 export const useApiKeys = () => useList<ApiKey>(ADMIN_KEYS.apiKeys, "/api/v1/api-keys");
+/** Who is looking: a client's admin manages that client's users and sites only, and cannot list clients. */
+export function useViewer(): { client: string | null; staff: boolean } {
+  const { user } = useAuth();
+  return { client: clientOf(user), staff: isStaff(user) };
+}
+
 /** Staff admins only: a client's own admin gets 403, so the page does not ask. */
 export const useClients = (enabled = true) => useList<Client>(ADMIN_KEYS.clients, "/api/v1/clients", enabled);
 export const useAdminSites = () => useList<AdminSite>(ADMIN_KEYS.sites, "/api/v1/sites");

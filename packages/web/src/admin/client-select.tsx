@@ -1,10 +1,10 @@
 import { Select } from "@mantine/core";
 import { clientToSelect, STAFF_LABEL, STAFF_VALUE } from "./admin-format.js";
-import { useClients } from "./admin-queries.js";
+import { useClients, useViewer } from "./admin-queries.js";
 
 /**
  * Picks a client from GET /api/v1/clients. `withStaff` adds "Operator staff" (null: a user who sees
- * every client). A server without clients yet (or a refusal) leaves only that choice.
+ * every client). A client's own admin may not list clients: their one client is the only choice.
  */
 export function ClientSelect(p: {
   value: string | null;
@@ -14,9 +14,12 @@ export function ClientSelect(p: {
   description?: string;
   testId: string;
 }) {
-  const clients = useClients();
-  const names = (clients.data ?? []).map((c) => ({ value: c.name, label: c.name }));
-  const data = p.withStaff ? [{ value: STAFF_VALUE, label: STAFF_LABEL }, ...names] : names;
+  const viewer = useViewer();
+  const clients = useClients(viewer.staff);
+  const names = viewer.staff ? (clients.data ?? []).map((c) => c.name) : viewer.client ? [viewer.client] : [];
+  const options = names.map((name) => ({ value: name, label: name }));
+  const data =
+    p.withStaff && viewer.staff ? [{ value: STAFF_VALUE, label: STAFF_LABEL }, ...options] : options;
   return (
     <Select
       label={p.label ?? "Client"}

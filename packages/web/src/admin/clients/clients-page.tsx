@@ -1,12 +1,19 @@
 import { Group, Select, Table, Text } from "@mantine/core";
 import { useState } from "react";
-import { useApi, useAuth } from "../../auth/auth-context.js";
+import { useApi } from "../../auth/auth-context.js";
 import { ErrorNote } from "../../components/query-state.js";
 import { QueryTable } from "../../components/query-table.js";
 import { EditDeleteButtons } from "../../components/row-actions.js";
 import { formatCount, formatTime } from "../../format.js";
-import { isStaff, sitesOfClient, timeOrNever } from "../admin-format.js";
-import { ADMIN_KEYS, apiPath, useAdminMutation, useAdminSites, useClients } from "../admin-queries.js";
+import { sitesOfClient, timeOrNever } from "../admin-format.js";
+import {
+  ADMIN_KEYS,
+  apiPath,
+  useAdminMutation,
+  useAdminSites,
+  useClients,
+  useViewer,
+} from "../admin-queries.js";
 import type { AdminSite, Client } from "../admin-types.js";
 import { SectionHeader, SettingsPage } from "../settings-layout.js";
 import { ClientForm } from "./client-form.js";
@@ -136,8 +143,7 @@ function SitesTable({ client, onEdit }: { client: string | null; onEdit: (s: Adm
 type Dialog = { kind: "client"; client: Client | null } | { kind: "site"; site: AdminSite | null };
 
 export function ClientsPage() {
-  const { user } = useAuth();
-  const staff = isStaff(user);
+  const { staff } = useViewer();
   const clients = useClients(staff);
   const [filter, setFilter] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog | null>(null);

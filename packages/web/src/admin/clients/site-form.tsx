@@ -2,7 +2,7 @@ import { TextInput } from "@mantine/core";
 import { useState } from "react";
 import { FormModal } from "../../components/form-modal.js";
 import { changedFields, nameProblem, optionalText } from "../admin-format.js";
-import { ADMIN_KEYS, useSaveMutation } from "../admin-queries.js";
+import { ADMIN_KEYS, useSaveMutation, useViewer } from "../admin-queries.js";
 import type { AdminSite } from "../admin-types.js";
 import { ClientSelect } from "../client-select.js";
 import { DescriptionField } from "./description-field.js";
@@ -13,9 +13,11 @@ const REFRESH = [["sites"], ADMIN_KEYS.clients];
 /** Creates a site (`site` null; `client` preselected when the list is filtered) or edits one. */
 export function SiteForm(p: { site: AdminSite | null; client: string | null; onClose: () => void }) {
   const { site } = p;
+  const viewer = useViewer();
   const initial = {
     name: site?.name ?? "",
-    client: site?.client ?? p.client,
+    // A client's admin adds sites to their own client.
+    client: site?.client ?? p.client ?? viewer.client,
     description: site?.description ?? "",
   };
   const [form, setForm] = useState(initial);

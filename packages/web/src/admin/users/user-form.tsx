@@ -2,7 +2,7 @@ import { PasswordInput, Select, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { FormModal } from "../../components/form-modal.js";
 import { changedFields, clientFromSelect, optionalText } from "../admin-format.js";
-import { ADMIN_KEYS, useSaveMutation } from "../admin-queries.js";
+import { ADMIN_KEYS, useSaveMutation, useViewer } from "../admin-queries.js";
 import { type AdminRole, type AdminUser, ROLES } from "../admin-types.js";
 import { ClientSelect } from "../client-select.js";
 
@@ -22,9 +22,11 @@ const REFRESH = [ADMIN_KEYS.users, ADMIN_KEYS.clients];
 
 /** Creates a user (`user` null) or changes one's role, client and email. */
 export function UserForm({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
+  const viewer = useViewer();
   const initial = {
     role: user?.role ?? ("analyst" as AdminRole),
-    client: user?.client ?? null,
+    // A client's admin creates users of their own client.
+    client: user ? (user.client ?? null) : viewer.client,
     email: user?.email ?? "",
   };
   const [form, setForm] = useState(initial);
