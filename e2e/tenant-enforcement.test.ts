@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeXgs, startFakeXgs } from "../packages/server/src/test-support/fake-xgs.js";
 import {
-  createTestSitesViaApi,
   eventually,
   startTestVigil,
   type TestVigil,
 } from "../packages/server/src/test-support/test-vigil.js";
-import { bsdTime, sendTcp } from "./support/syslog.js";
+import { sendTcp } from "./support/syslog.js";
+import { adminPost, bruteForce, setUpTwoClients } from "./support/two-clients.js";
 
 /**
  * Two MSP clients end to end: acme (site acme-paris) and globex (site globex-lyon) send SSH logs through
@@ -23,20 +23,7 @@ const ACME_ATTACKER = "185.220.101.41";
 const GLOBEX_ATTACKER = "185.220.101.42";
 const hostOf = (ip: string) => `VGX_${ip.replaceAll(".", "_")}`;
 
-function bruteForce(host: string, attacker: string): string {
-  const now = Date.now();
-  return `${Array.from(
-    { length: 6 },
-    (_, i) =>
-      `<38>${bsdTime(now)} ${host} sshd[${700 + i}]: Failed password for root from ${attacker} port ${41000 + i} ssh2`,
-  ).join("\n")}\n`;
-}
-
-async function post(url: string, body: unknown): Promise<unknown> {
-  const res = await t.api("POST", url, body, t.adminToken);
-  if (res.status >= 300) throw new Error(`${url}: ${res.status} ${res.text}`);
-  return res.json();
-}
+const post = (url: string, body: unknown): Promise<unknown> => adminPost(t, url, body);
 
 async function activeBan(ip: string): Promise<{ sites: string[] } | undefined> {
   const res = await t.api("GET", `/api/v1/bans/${ip}`, undefined, t.adminToken);
@@ -49,31 +36,7 @@ beforeAll(async () => {
   acmeFw = await startFakeXgs({ username: "api", password: "acme-fw-pass" });
   globexFw = await startFakeXgs({ username: "api", password: "globex-fw-pass" });
   t = await startTestVigil();
-  await post("/api/v1/clients", { name: "acme" });
-  await post("/api/v1/clients", { name: "globex" });
-  await post("/api/v1/sites", { name: "acme-paris", client: "acme" });
-  await post("/api/v1/sites", { name: "globex-lyon", client: "globex" });
-  // The relay's address makes its lines trusted enough to ban on; each bastion's hostname picks its site.
-  await createTestSitesViaApi(t, ["default"]);
-  await post("/api/v1/sources", {
-    match_type: "ip",
-    match_value: "127.0.0.1",
-    site: "default",
-    timezone: "UTC",
-    name: "relay",
-  });
-  await post("/api/v1/sources", {
-    match_type: "hostname",
-    match_value: "bastion-acme",
-    site: "acme-paris",
-    timezone: "UTC",
-  });
-  await post("/api/v1/sources", {
-    match_type: "hostname",
-    match_value: "bastion-globex",
-    site: "globex-lyon",
-    timezone: "UTC",
-  });
+  await setUpTwoClients(t);
   for (const [name, fw, pass, site] of [
     ["acme-xgs", acmeFw, "acme-fw-pass", "acme-paris"],
     ["globex-xgs", globexFw, "globex-fw-pass", "globex-lyon"],

@@ -21,6 +21,8 @@ import { GeoPage } from "./geo/geo-page.js";
 import { Shell } from "./layout/shell.js";
 import { LiveProvider } from "./live/live-context.js";
 import { ScenariosPage } from "./scenarios/scenarios-page.js";
+import { SiteDetailPage } from "./sites/site-detail-page.js";
+import { SitesPage } from "./sites/sites-page.js";
 import { SourcesPage } from "./sources/sources-page.js";
 import { StatusPage } from "./status/status-page.js";
 import { theme } from "./theme.js";
@@ -71,6 +73,8 @@ export function App() {
                 <Route path="alert-rules" element={<AlertRulesPage />} />
                 <Route path="channels" element={<ChannelsPage />} />
                 <Route path="bans" element={<BansPage />} />
+                <Route path="sites" element={<SitesPage />} />
+                <Route path="sites/:name" element={<SiteDetailPage />} />
                 <Route path="scenarios" element={<ScenariosPage />} />
                 <Route path="whitelist" element={<WhitelistPage />} />
                 <Route path="geo" element={<GeoPage />} />

@@ -13,6 +13,8 @@ export interface User {
   username: string;
   role: Role;
   email: string | null;
+  /** The user's client; null (or absent, on older servers) for operator staff, who see every client. */
+  client?: string | null;
   mfa_enabled?: boolean;
   /** The role must use MFA and it is not on yet: the server answers only enrolment until it is. */
   mfa_enrollment_required?: boolean;
@@ -81,6 +83,8 @@ export interface GeoPoint {
 
 export interface SiteSummary {
   site: string;
+  /** The client (tenant) the site belongs to; servers before clients send none. */
+  client?: string;
   event_count: number;
   first_event?: string | null;
   last_event: string | null;

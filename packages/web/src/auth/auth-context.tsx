@@ -123,3 +123,11 @@ export function useAuth(): AuthValue {
 export function useApi(): ApiClient {
   return useAuth().api;
 }
+
+/**
+ * Operator staff (a user of no client) see every client and the platform's own pages; a client's user
+ * gets 403 on those (`staff: true` routes), so the console neither links to them nor asks them.
+ */
+export function useIsStaff(): boolean {
+  return !useAuth().user?.client;
+}

@@ -1,6 +1,7 @@
 import { Badge, Drawer, Group, Stack, Table, Text, Timeline } from "@mantine/core";
 import type { ReactNode } from "react";
 import type { BanAction } from "../api/response-types.js";
+import { useIsStaff } from "../auth/auth-context.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { formatTime } from "../format.js";
 import { StatusBadge } from "./active-bans.js";
@@ -23,6 +24,7 @@ const ACTION_COLOR: Record<BanAction, string> = {
 /** One IP's ban and every transition it went through (who, when, why), newest first. */
 export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => void }) {
   const detail = useBanDetail(ip);
+  const staff = useIsStaff();
   const now = useNow();
   const ban = detail.data?.ban ?? null;
   const history = [...(detail.data?.history ?? [])].sort((a, b) => b.at.localeCompare(a.at));
@@ -78,7 +80,7 @@ export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => v
                     ))}
                   </Table.Tbody>
                 </Table>
-                {ip && <EnforcedOn ip={ip} />}
+                {ip && staff && <EnforcedOn ip={ip} />}
               </>
             ) : (
               <Text size="sm" c="dimmed">

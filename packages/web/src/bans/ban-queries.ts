@@ -8,7 +8,7 @@ import type {
   EnforcementSummary,
   PendingBan,
 } from "../api/response-types.js";
-import { useApi } from "../auth/auth-context.js";
+import { useApi, useIsStaff } from "../auth/auth-context.js";
 import { useLiveRefresh } from "../live/use-live-refresh.js";
 
 /** Rows per table; the search box narrows beyond that (the tables say when more exist). */
@@ -78,21 +78,26 @@ export function useBanStats() {
 /** Whether bans reach any enforcement point (banner on Bans and the dashboard). */
 export function useEnforcementSummary() {
   const api = useApi();
+  // Staff-only (enforcement is the operator's): a client's user is not asked, and sees no banner.
+  const staff = useIsStaff();
   return useQuery({
     queryKey: BAN_KEYS.enforcement,
     queryFn: ({ signal }) => api.get<EnforcementSummary>("/api/v1/bans/enforcement", undefined, signal),
     refetchInterval: 60_000,
+    enabled: staff,
   });
 }
 
 /** Each target's and bouncer's state for one IP's ban (the drawer). */
 export function useBanEnforcement(ip: string | null) {
   const api = useApi();
+  // Staff-only like the summary; the drawer leaves "Enforced on" out for a client's user.
+  const staff = useIsStaff();
   return useQuery({
     queryKey: BAN_KEYS.enforcedOn(ip ?? ""),
     queryFn: ({ signal }) =>
       api.get<BanEnforcement>(`/api/v1/bans/${encodeURIComponent(ip ?? "")}/enforcement`, undefined, signal),
-    enabled: ip !== null,
+    enabled: ip !== null && staff,
     // Sync states move on their own (a firewall catching up, a bouncer pulling).
     refetchInterval: 15_000,
   });

@@ -3,7 +3,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { Outlet, NavLink as RouterLink, useLocation } from "react-router";
 import { AlertToasts } from "../alerts/alert-toasts.js";
 import { OpenAlertsBadge } from "../alerts/open-alerts-badge.js";
-import { useAuth } from "../auth/auth-context.js";
+import { useAuth, useIsStaff } from "../auth/auth-context.js";
 import { Logo } from "../components/logo.js";
 import { useLive } from "../live/live-context.js";
 import type { LiveStatus } from "../live/live-socket.js";
@@ -12,18 +12,24 @@ const NAV = [
   { to: "/", label: "Dashboard", testId: "nav-dashboard", exact: true },
   { to: "/events", label: "Events", testId: "nav-events", exact: false },
   { to: "/alerts", label: "Alerts", testId: "nav-alerts", exact: false },
+  { to: "/sites", label: "Sites", testId: "nav-sites", exact: false },
   { to: "/bans", label: "Bans", testId: "nav-bans", exact: false },
   { to: "/scenarios", label: "Scenarios", testId: "nav-scenarios", exact: false },
   { to: "/alert-rules", label: "Alert rules", testId: "nav-alert-rules", exact: false },
   { to: "/channels", label: "Channels", testId: "nav-channels", exact: false },
-  { to: "/whitelist", label: "Whitelist", testId: "nav-whitelist", exact: false },
-  { to: "/geo", label: "Geo zones", testId: "nav-geo", exact: false },
-  { to: "/enforcement", label: "Enforcement", testId: "nav-enforcement", exact: false },
-  { to: "/feeds", label: "Blocklist feeds", testId: "nav-feeds", exact: false },
+  { to: "/whitelist", label: "Whitelist", testId: "nav-whitelist", exact: false, staffOnly: true },
+  { to: "/geo", label: "Geo zones", testId: "nav-geo", exact: false, staffOnly: true },
+  { to: "/enforcement", label: "Enforcement", testId: "nav-enforcement", exact: false, staffOnly: true },
+  { to: "/feeds", label: "Blocklist feeds", testId: "nav-feeds", exact: false, staffOnly: true },
   { to: "/sources", label: "Sources", testId: "nav-sources", exact: false },
-  { to: "/status", label: "Status", testId: "nav-status", exact: false },
+  { to: "/status", label: "Status", testId: "nav-status", exact: false, staffOnly: true },
   { to: "/settings", label: "Settings", testId: "nav-settings", exact: false, adminOnly: true },
 ] as const;
+
+type NavItem = (typeof NAV)[number];
+/** Admin-only entries for admins; the platform's own pages (staff-only routes) for operator staff. */
+const navFor = (item: NavItem, isAdmin: boolean, isStaff: boolean): boolean =>
+  (!("adminOnly" in item) || isAdmin) && (!("staffOnly" in item) || isStaff);
 
 const STATUS_LOOK: Record<LiveStatus, { color: string; label: string; hint: string }> = {
   live: { color: "green", label: "Live", hint: "Receiving events as they arrive" },
@@ -90,6 +96,7 @@ function CurrentUser({
  */
 export function Shell() {
   const { logout, user } = useAuth();
+  const isStaff = useIsStaff();
   const location = useLocation();
   const [navOpen, nav] = useDisclosure(false);
   return (
@@ -126,7 +133,7 @@ export function Shell() {
       <AppShell.Navbar p="xs" bg="dark.8" data-testid="nav">
         <Stack gap={2}>
           <CurrentUser testId="nav-current-user" hiddenFrom="sm" p="xs" />
-          {NAV.filter((item) => !("adminOnly" in item) || user?.role === "admin").map((item) => {
+          {NAV.filter((item) => navFor(item, user?.role === "admin", isStaff)).map((item) => {
             const active = item.exact ? location.pathname === item.to : location.pathname.startsWith(item.to);
             return (
               <NavLink

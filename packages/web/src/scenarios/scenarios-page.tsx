@@ -18,7 +18,8 @@ function thresholdText(s: ScenarioItem): string {
 export function ScenariosPage() {
   usePageTitle("Scenarios");
   const { user } = useAuth();
-  const isAdmin = user?.role === "admin";
+  // Scenarios are the platform's: a client's users read them and may test them, not change them.
+  const isAdmin = user?.role === "admin" && !user.client;
   const canTest = isAdmin || user?.role === "analyst";
   const scenarios = useScenarios();
   const { save, remove } = useScenarioActions();

@@ -22,7 +22,8 @@ export function SourcesPage() {
   const { user } = useAuth();
   const api = useApi();
   const queryClient = useQueryClient();
-  const isAdmin = user?.role === "admin";
+  // Registering senders is the operator's (staff-only routes); a client's admin reads the list.
+  const isAdmin = user?.role === "admin" && !user.client;
   const sources = useSources();
   const sites = useSites();
   const siteNames = (sites.data ?? []).map((s) => s.site);
