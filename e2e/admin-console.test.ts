@@ -196,11 +196,16 @@ describe.skipIf(!hasChromium)("the settings pages in Chromium", () => {
         .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action") ?? ""));
 
     await filter("/api/v1/api-keys");
-    await waitUntil("the key's creation and revocation", async () => {
+    // The previous rows stay (dimmed) while the filtered ones load: wait for those.
+    await waitUntil("the key's creation and revocation, and only key actions", async () => {
       const seen = await actions();
-      return seen.includes("POST /api/v1/api-keys") && seen.includes("DELETE /api/v1/api-keys/:id");
+      return (
+        seen.includes("POST /api/v1/api-keys") &&
+        seen.includes("DELETE /api/v1/api-keys/:id") &&
+        seen.every((a) => a.includes("/api/v1/api-keys"))
+      );
     });
-    expect((await actions()).every((a) => a.includes("/api/v1/api-keys"))).toBe(true);
+    await expect(page.locator(tid("audit-table")).getAttribute("aria-busy")).resolves.toBe("false");
 
     await filter("POST /api/v1/clients");
     await row("audit-row", "data-target", CLIENT).waitFor();
@@ -228,9 +233,17 @@ describe.skipIf(!hasChromium)("the settings pages in Chromium", () => {
     ).not.toContain(shownKey);
   });
 
-  it("disables the user, who can no longer sign in", async () => {
+  it("changes the user's role, then disables them; they can no longer sign in", async () => {
     await section("users");
     const user = row("user-row", "data-username", USERNAME);
+    await user.locator(tid("user-edit")).click();
+    await pick("user-role", "supervisor");
+    await page.locator(tid("user-form-submit")).click();
+    await waitUntil(
+      "the new role in the list",
+      async () => (await textOf(user.locator(tid("user-role-cell")))) === "supervisor",
+    );
+    await expect(textOf(user.locator(tid("user-client-cell")))).resolves.toBe(CLIENT);
     await user.locator(tid("user-toggle-active")).click();
     await waitUntil(
       "the user to show as disabled",
@@ -278,9 +291,9 @@ describe.skipIf(!hasChromium)("the settings pages in Chromium", () => {
       await page.locator(tid("settings-tabs")).waitFor();
       await page.locator("table").first().waitFor();
       await expect(pageOverflow(page), `/settings/${path} scrolls sideways`).resolves.toBeLessThanOrEqual(0);
+      await shoot(`settings-${path}-phone.png`);
     }
     await expect(page.locator(tid("settings-nav")).isVisible()).resolves.toBe(false);
-    await shoot("settings-clients-phone.png");
     expect(session.problems.list).toEqual([]);
   });
 });

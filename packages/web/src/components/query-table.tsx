@@ -25,6 +25,8 @@ export function QueryTable<T>(p: {
   empty: ReactNode;
   testId: string;
   minWidth?: number;
+  /** The rows are the previous filter's, kept while the new ones load: dimmed, and said so. */
+  stale?: boolean;
   children: (items: T[]) => ReactNode;
 }) {
   const { query } = p;
@@ -33,7 +35,15 @@ export function QueryTable<T>(p: {
     return <ErrorNote error={query.error} onRetry={() => void query.refetch()} />;
   return (
     <Table.ScrollContainer minWidth={p.minWidth ?? 720} type="native">
-      <Table striped highlightOnHover fz="xs" verticalSpacing={4} data-testid={p.testId}>
+      <Table
+        striped
+        highlightOnHover
+        fz="xs"
+        verticalSpacing={4}
+        opacity={p.stale ? 0.55 : 1}
+        aria-busy={p.stale ?? false}
+        data-testid={p.testId}
+      >
         <Table.Thead>
           <Table.Tr>
             {p.columns.map((c, i) =>

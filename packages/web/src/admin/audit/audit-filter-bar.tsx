@@ -1,4 +1,4 @@
-import { Autocomplete, Button, Group, TextInput } from "@mantine/core";
+import { Autocomplete, Button, Group, SimpleGrid, TextInput } from "@mantine/core";
 import { type FormEvent, useEffect, useState } from "react";
 import { type AuditFilters, hasAuditFilters, NO_AUDIT_FILTERS } from "./audit-filters.js";
 
@@ -54,7 +54,8 @@ export function AuditFilterBar({
   );
   return (
     <form onSubmit={submit} data-testid="audit-filters">
-      <Group gap="xs" align="flex-end">
+      {/* Two fields a row on a phone, all five in one on a wide screen. */}
+      <SimpleGrid cols={{ base: 2, md: 5 }} spacing="xs" verticalSpacing={4}>
         {field(TEXT_FIELDS[0] as (typeof TEXT_FIELDS)[number])}
         <Autocomplete
           size="xs"
@@ -63,10 +64,11 @@ export function AuditFilterBar({
           data={ACTIONS}
           value={draft.action}
           onChange={set("action")}
-          w={230}
           data-testid="audit-filter-action"
         />
         {TEXT_FIELDS.slice(1).map(field)}
+      </SimpleGrid>
+      <Group gap="xs" mt="xs">
         <Button size="xs" type="submit" data-testid="audit-filter-apply">
           Apply
         </Button>

@@ -60,6 +60,7 @@ export function AuditPage() {
         columns={COLUMNS}
         empty="Nothing recorded that matches."
         minWidth={760}
+        stale={pages.isPlaceholderData}
       >
         {(items) =>
           items.map((e) => (
@@ -84,7 +85,9 @@ export function AuditPage() {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td ff="monospace">{e.action}</Table.Td>
+                <Table.Td ff="monospace" style={{ whiteSpace: "nowrap" }}>
+                  {e.action}
+                </Table.Td>
                 <Table.Td>
                   {e.target ?? ""}
                   {e.target && nameOf.has(e.target) && (

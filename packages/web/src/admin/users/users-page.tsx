@@ -13,6 +13,7 @@ import { PasswordForm, UserForm } from "./user-form.js";
 type Dialog = { kind: "create" } | { kind: "edit"; user: AdminUser } | { kind: "password"; user: AdminUser };
 
 const REFRESH = [ADMIN_KEYS.users, ADMIN_KEYS.clients];
+const NOWRAP = { whiteSpace: "nowrap" } as const;
 
 export function UsersPage() {
   const api = useApi();
@@ -58,13 +59,15 @@ export function UsersPage() {
               data-active={String(u.is_active)}
               opacity={u.is_active ? 1 : 0.55}
             >
-              <Table.Td fw={600}>{u.username}</Table.Td>
+              <Table.Td fw={600} style={NOWRAP}>
+                {u.username}
+              </Table.Td>
               <Table.Td>
-                <Badge size="sm" variant="light" data-testid="user-role-cell">
+                <Badge size="sm" variant="light" style={{ overflow: "visible" }} data-testid="user-role-cell">
                   {u.role}
                 </Badge>
               </Table.Td>
-              <Table.Td data-testid="user-client-cell" c={u.client ? undefined : "dimmed"}>
+              <Table.Td data-testid="user-client-cell" c={u.client ? undefined : "dimmed"} style={NOWRAP}>
                 {clientLabel(u.client)}
               </Table.Td>
               <Table.Td>{u.email ?? ""}</Table.Td>
