@@ -150,6 +150,8 @@ export interface EnforcementTarget {
   type: TargetType;
   enabled: boolean;
   config: Record<string, unknown>;
+  /** Bound sites: the target receives their bans and global ones; empty = every ban. */
+  sites: string[];
   status: TargetStatus;
 }
 
@@ -160,6 +162,8 @@ export interface Bouncer {
   last_pull: string | null;
   ip_address: string | null;
   version: string | null;
+  /** Bound sites: the bouncer receives their bans and global ones; empty = every ban. */
+  sites: string[];
 }
 
 export interface Feed {

@@ -2,6 +2,7 @@ import { Badge, Button, Group, Modal, NumberInput, Stack, Table, Text } from "@m
 import { useState } from "react";
 import type { Ban } from "../api/response-types.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
+import { sitesLabel } from "../components/site-options.js";
 import { formatTime } from "../format.js";
 import { formatRemaining, STATUS_COLOR, tierLabel } from "./ban-format.js";
 import { BAN_PAGE, useBanActions, useBans } from "./ban-queries.js";
@@ -54,7 +55,7 @@ export function ActiveBans({
             <Table.Th>Expires in</Table.Th>
             <Table.Th>Reason</Table.Th>
             <Table.Th>Rule</Table.Th>
-            <Table.Th>Site</Table.Th>
+            <Table.Th>Sites</Table.Th>
             {canAct && <Table.Th />}
           </Table.Tr>
         </Table.Thead>
@@ -93,7 +94,7 @@ export function ActiveBans({
                 {b.reason}
               </Table.Td>
               <Table.Td ff="monospace">{b.trigger_rule || "—"}</Table.Td>
-              <Table.Td>{b.site || "—"}</Table.Td>
+              <Table.Td data-testid="ban-sites">{sitesLabel(b.sites, "Global")}</Table.Td>
               {canAct && (
                 <Table.Td ta="right">
                   <Button

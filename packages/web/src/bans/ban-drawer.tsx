@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import type { BanAction } from "../api/response-types.js";
 import { useIsStaff } from "../auth/auth-context.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
+import { sitesLabel } from "../components/site-options.js";
 import { formatTime } from "../format.js";
 import { StatusBadge } from "./active-bans.js";
 import { formatRemaining, formatSpan, tierLabel } from "./ban-format.js";
@@ -41,7 +42,7 @@ export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => v
         ["Reason", ban.reason],
         ["Rule", ban.trigger_rule || "—"],
         ["Source", ban.source],
-        ["Site", ban.site || "—"],
+        ["Sites", sitesLabel(ban.sites, "Global (every site)")],
         ["Threat score", String(ban.threat_score_at_ban)],
         ["Immune until", ban.immune_until ? formatTime(ban.immune_until) : "—"],
         ["By", ban.created_by],

@@ -1,22 +1,30 @@
 import { Alert, Button, Group, List, Paper, Select, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/problem.js";
+import { useSites } from "../api/queries.js";
+import { useIsStaff } from "../auth/auth-context.js";
+import { NO_SITE, onlySite } from "../components/site-options.js";
+import { SiteSelect } from "../components/site-select.js";
 import { confirmationNeeded } from "./ban-enforcement.js";
 import { DURATIONS, looksLikeIp } from "./ban-format.js";
-import { useBanActions } from "./ban-queries.js";
-
-type BanInput = { ip: string; reason: string; duration?: string; confirm?: boolean };
+import { type BanInput, useBanActions } from "./ban-queries.js";
 
 /**
  * "Ban an IP": manual ban; without a duration the server applies the next tier (4h → 24h → 7d →
  * permanent). A private, log-source or whitelisted address comes back as a question (409 with
  * confirm_required): the form shows why and offers "Ban anyway", which resends with confirm.
+ * Operator staff may leave the site out (a global ban, on every site's firewalls); a client's user
+ * bans on one of their sites, their only one unless they pick another.
  */
 export function BanForm() {
   const { ban } = useBanActions();
+  const staff = useIsStaff();
+  const sites = useSites();
   const [ip, setIp] = useState("");
   const [reason, setReason] = useState("");
   const [duration, setDuration] = useState<string>("");
+  const [picked, setPicked] = useState<string | null>(null);
+  const site = picked ?? (staff ? NO_SITE : onlySite(sites.data));
   const [asked, setAsked] = useState<BanInput | null>(null);
   const ipError = ip.trim() && !looksLikeIp(ip) ? "Not an IPv4 or IPv6 address" : null;
   const risks = confirmationNeeded(ban.error);
@@ -36,6 +44,7 @@ export function BanForm() {
     e.preventDefault();
     const input: BanInput = { ip: ip.trim(), reason: reason.trim() || "Manual ban" };
     if (duration) input.duration = duration;
+    if (site && site !== NO_SITE) input.site = site;
     send(input);
   };
 
@@ -72,13 +81,23 @@ export function BanForm() {
             w={200}
             data-testid="ban-form-duration"
           />
+          <SiteSelect
+            size="xs"
+            w={200}
+            label="Site"
+            none={staff ? "Global (every site)" : undefined}
+            required={!staff}
+            value={site}
+            onChange={setPicked}
+            testId="ban-form-site"
+          />
           <Button
             size="xs"
             color="red"
             type="submit"
             mt={22}
             loading={ban.isPending}
-            disabled={!ip.trim() || ipError !== null}
+            disabled={!ip.trim() || ipError !== null || site === null}
             data-testid="ban-form-submit"
           >
             Ban

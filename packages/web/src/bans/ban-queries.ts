@@ -130,14 +130,16 @@ export function useActiveBanIps() {
   });
 }
 
+/** A manual ban (POST /api/v1/bans); no site: global, which only operator staff may ask for. */
+export type BanInput = { ip: string; reason: string; duration?: string; confirm?: boolean; site?: string };
+
 /** Mutations that refresh every ban view when they succeed (the WebSocket message may come later). */
 export function useBanActions() {
   const api = useApi();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: BAN_KEYS.all });
   const ban = useMutation({
-    mutationFn: (input: { ip: string; reason: string; duration?: string; confirm?: boolean }) =>
-      api.post<Ban>("/api/v1/bans", input),
+    mutationFn: (input: BanInput) => api.post<Ban>("/api/v1/bans", input),
     onSuccess: refresh,
   });
   const unban = useMutation({

@@ -6,6 +6,8 @@ import type { Bouncer } from "../api/response-types.js";
 import { useApi } from "../auth/auth-context.js";
 import { CopyTextButton } from "../components/copy-button.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
+import { sitesLabel } from "../components/site-options.js";
+import { SitesMultiSelect } from "../components/site-select.js";
 import { formatTime } from "../format.js";
 
 /** CrowdSec-compatible bouncers polling Vigil's decisions stream; a key is shown once, at creation. */
@@ -20,8 +22,8 @@ export function Bouncers({ isAdmin }: { isAdmin: boolean }) {
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["enforcement", "bouncers"] });
   const create = useMutation({
-    mutationFn: (name: string) =>
-      api.post<{ id: string; name: string; api_key: string }>("/api/v1/bouncers", { name }),
+    mutationFn: (body: { name: string; sites: string[] }) =>
+      api.post<{ id: string; name: string; api_key: string }>("/api/v1/bouncers", body),
     onSuccess: refresh,
   });
   const remove = useMutation({
@@ -29,6 +31,7 @@ export function Bouncers({ isAdmin }: { isAdmin: boolean }) {
     onSuccess: refresh,
   });
   const [name, setName] = useState("");
+  const [sites, setSites] = useState<string[]>([]);
 
   return (
     <Stack gap="xs">
@@ -48,11 +51,22 @@ export function Bouncers({ isAdmin }: { isAdmin: boolean }) {
             w={240}
             data-testid="bouncer-name"
           />
+          <SitesMultiSelect size="xs" w={320} value={sites} onChange={setSites} testId="bouncer-sites" />
           <Button
             size="xs"
             disabled={!name.trim()}
             loading={create.isPending}
-            onClick={() => create.mutate(name.trim(), { onSuccess: () => setName("") })}
+            onClick={() =>
+              create.mutate(
+                { name: name.trim(), sites },
+                {
+                  onSuccess: () => {
+                    setName("");
+                    setSites([]);
+                  },
+                },
+              )
+            }
             data-testid="bouncer-create"
           >
             Create key
@@ -75,6 +89,7 @@ export function Bouncers({ isAdmin }: { isAdmin: boolean }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
+              <Table.Th>Sites</Table.Th>
               <Table.Th>Created</Table.Th>
               <Table.Th>Last pull</Table.Th>
               <Table.Th>From</Table.Th>
@@ -86,6 +101,7 @@ export function Bouncers({ isAdmin }: { isAdmin: boolean }) {
             {list.data.map((b) => (
               <Table.Tr key={b.id} data-testid="bouncer-row">
                 <Table.Td fw={600}>{b.name}</Table.Td>
+                <Table.Td data-testid="bouncer-sites-cell">{sitesLabel(b.sites, "All sites")}</Table.Td>
                 <Table.Td className="num">{formatTime(b.created_at)}</Table.Td>
                 <Table.Td className="num">{b.last_pull ? formatTime(b.last_pull) : "never"}</Table.Td>
                 <Table.Td ff="monospace">{b.ip_address ?? "—"}</Table.Td>

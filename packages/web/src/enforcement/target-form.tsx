@@ -14,6 +14,7 @@ import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/problem.js";
 import type { EnforcementTarget, TargetType } from "../api/response-types.js";
 import { useApi } from "../auth/auth-context.js";
+import { SitesMultiSelect } from "../components/site-select.js";
 
 interface FormState {
   name: string;
@@ -25,6 +26,8 @@ interface FormState {
   password: string;
   verify_tls: boolean;
   secret: string;
+  /** Bound sites; empty: every ban. */
+  sites: string[];
 }
 
 const str = (v: unknown): string => (typeof v === "string" && v !== "********" ? v : "");
@@ -40,6 +43,7 @@ function initial(target: EnforcementTarget | null): FormState {
     password: "",
     verify_tls: c.verify_tls !== false,
     secret: "",
+    sites: target?.sites ?? [],
   };
 }
 
@@ -91,7 +95,13 @@ function TargetFormBody({ target, onClose }: { target: EnforcementTarget | null;
     // Leaving a secret empty on edit keeps the stored one (the server masks it as "********").
     if (form.type === "sophos_xgs") config.password = form.password || (editing ? "********" : "");
     else config.secret = form.secret || (editing ? "********" : "");
-    save.mutate({ name: form.name.trim(), type: form.type, enabled: form.enabled, config });
+    save.mutate({
+      name: form.name.trim(),
+      type: form.type,
+      enabled: form.enabled,
+      config,
+      sites: form.sites,
+    });
   };
 
   const xgs = form.type === "sophos_xgs";
@@ -118,6 +128,7 @@ function TargetFormBody({ target, onClose }: { target: EnforcementTarget | null;
           required
           value={form.name}
           onChange={(e) => set("name", e.currentTarget.value)}
+          data-testid="target-name"
         />
         <TextInput
           label={xgs ? "Firewall admin URL" : "Webhook URL"}
@@ -125,6 +136,7 @@ function TargetFormBody({ target, onClose }: { target: EnforcementTarget | null;
           required
           value={form.url}
           onChange={(e) => set("url", e.currentTarget.value)}
+          data-testid="target-url"
         />
         {xgs ? (
           <>
@@ -162,6 +174,7 @@ function TargetFormBody({ target, onClose }: { target: EnforcementTarget | null;
             autoComplete="new-password"
           />
         )}
+        <SitesMultiSelect value={form.sites} onChange={(v) => set("sites", v)} testId="target-sites" />
         <Switch
           label="Enabled"
           checked={form.enabled}

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { EnforcementTarget, TargetStatus } from "../api/response-types.js";
 import { useApi } from "../auth/auth-context.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
+import { sitesLabel } from "../components/site-options.js";
 import { formatCount, formatTime } from "../format.js";
 import { useLiveRefresh } from "../live/use-live-refresh.js";
 import { TargetForm } from "./target-form.js";
@@ -58,6 +59,7 @@ export function TargetsTable({ isAdmin, canAct }: { isAdmin: boolean; canAct: bo
               <Table.Th>Name</Table.Th>
               <Table.Th>Type</Table.Th>
               <Table.Th>URL</Table.Th>
+              <Table.Th>Sites</Table.Th>
               <Table.Th>Last sync</Table.Th>
               <Table.Th ta="right">In sync</Table.Th>
               <Table.Th ta="right">Pending</Table.Th>
@@ -76,6 +78,7 @@ export function TargetsTable({ isAdmin, canAct }: { isAdmin: boolean; canAct: bo
                 <Table.Td fw={600}>{t.name}</Table.Td>
                 <Table.Td>{t.type === "sophos_xgs" ? "Sophos XGS" : "Webhook"}</Table.Td>
                 <Table.Td ff="monospace">{typeof t.config.url === "string" ? t.config.url : ""}</Table.Td>
+                <Table.Td data-testid="target-sites-cell">{sitesLabel(t.sites, "All sites")}</Table.Td>
                 <Table.Td className="num">
                   {t.status.last_sync ? formatTime(t.status.last_sync) : "never"}
                 </Table.Td>

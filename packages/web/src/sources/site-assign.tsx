@@ -1,18 +1,24 @@
-import { Autocomplete, Button, Group } from "@mantine/core";
+import { Button, Group } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/problem.js";
 import type { Source } from "../api/types.js";
 import { useApi } from "../auth/auth-context.js";
-
-/** The server's rule for site names. */
-const SITE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import { NEW_SITE } from "../components/site-options.js";
+import { SiteSelect } from "../components/site-select.js";
 
 /**
- * Assigns one sender or device to a site in one step, inside its row: pick or type a site, press
- * Assign (or Enter). The time zone stays what it was; Edit changes it.
+ * Assigns one sender or device to an existing site in one step, inside its row: pick a site, press
+ * Assign. "New site…" opens the sender's form with the new-site fields (`onNewSite`). The time zone
+ * stays what it was; Edit changes it.
  */
-export function SiteAssign({ source, sites }: { source: Source & { id: string }; sites: string[] }) {
+export function SiteAssign({
+  source,
+  onNewSite,
+}: {
+  source: Source & { id: string };
+  onNewSite: () => void;
+}) {
   const api = useApi();
   const queryClient = useQueryClient();
   const [site, setSite] = useState(source.registered ? source.site : "");
@@ -25,31 +31,29 @@ export function SiteAssign({ source, sites }: { source: Source & { id: string };
         queryClient.invalidateQueries({ queryKey: ["sites"] }),
       ]),
   });
-  const value = site.trim();
-  const invalid = value !== "" && !SITE_NAME.test(value);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (value && !invalid) save.mutate(value);
+    if (site) save.mutate(site);
   };
   return (
     <form onSubmit={submit}>
       <Group gap={4} wrap="nowrap">
-        <Autocomplete
+        <SiteSelect
           size="xs"
-          w={150}
+          w={170}
           placeholder="Site"
-          aria-label={`Site for ${source.match_value}`}
-          data={sites}
-          value={site}
-          onChange={setSite}
-          error={invalid ? "Letters, digits, . _ -" : save.error ? errorMessage(save.error) : undefined}
-          data-testid="source-site-inline"
+          ariaLabel={`Site for ${source.match_value}`}
+          withNew
+          value={site || null}
+          onChange={(v) => (v === NEW_SITE ? onNewSite() : setSite(v))}
+          error={save.error ? errorMessage(save.error) : null}
+          testId="source-site-inline"
         />
         <Button
           size="compact-xs"
           type="submit"
           loading={save.isPending}
-          disabled={!value || invalid || (source.registered && value === source.site)}
+          disabled={!site || (source.registered && site === source.site)}
           data-testid="source-assign"
         >
           {source.registered ? "Move" : "Assign"}

@@ -1,19 +1,20 @@
-import { Alert, Autocomplete, Button, Group, Modal, Select, Stack, TextInput } from "@mantine/core";
+import { Alert, Button, Group, Modal, Select, Stack, TextInput } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useMemo, useState } from "react";
+import { ADMIN_KEYS } from "../admin/admin-queries.js";
 import { errorMessage } from "../api/problem.js";
-import { useSites } from "../api/queries.js";
 import type { MatchType, SourceInput } from "../api/types.js";
 import { useApi } from "../auth/auth-context.js";
+import { NEW_SITE } from "../components/site-options.js";
+import { SiteSelect } from "../components/site-select.js";
+import { draftProblem, emptySiteDraft, type NewSiteDraft, siteBody } from "./new-site.js";
+import { NewSiteFields } from "./new-site-fields.js";
 
 const MATCH_TYPES: Array<{ value: MatchType; label: string }> = [
   { value: "ip", label: "Sender IP" },
   { value: "hostname", label: "Syslog hostname" },
   { value: "serial", label: "Device serial" },
 ];
-
-/** The server's rule for site names (they appear in URLs, file names and syslog routing). */
-const SITE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 function timeZones(): string[] {
   try {
@@ -29,6 +30,8 @@ export interface SourceFormTarget {
   id: string | null;
   initial: SourceInput;
   title: string;
+  /** Open with "New site…" chosen (the row's site picker asked for a new site). */
+  newSite?: boolean;
 }
 
 /** Registers a sender (or edits one): which site its events belong to and the zone its clock runs in. */
@@ -45,23 +48,40 @@ export function SourceForm({ target, onClose }: { target: SourceFormTarget | nul
 function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose: () => void }) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const sites = useSites();
   const zones = useMemo(timeZones, []);
   const [form, setForm] = useState<SourceInput>(target.initial);
+  const [draft, setDraft] = useState<NewSiteDraft | null>(() => (target.newSite ? emptySiteDraft() : null));
   const set = <K extends keyof SourceInput>(key: K, value: SourceInput[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
 
   const editing = target.id !== null;
+  /**
+   * The site first: the server refuses a sender for a site that does not exist. Once created, the form
+   * points at it, so a retry after a refused sender does not create it twice.
+   */
+  const createSite = async (d: NewSiteDraft): Promise<string> => {
+    const body = siteBody(d);
+    await api.post("/api/v1/sites", body);
+    setForm((f) => ({ ...f, site: body.name }));
+    setDraft(null);
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: ["sites"] }),
+      queryClient.invalidateQueries({ queryKey: ADMIN_KEYS.clients }),
+    ]);
+    return body.name;
+  };
   const save = useMutation({
-    // An edit may change only where the sender belongs, not what identifies it (the server refuses more).
-    mutationFn: (input: SourceInput) =>
-      target.id
+    mutationFn: async (input: SourceInput) => {
+      const site = draft ? await createSite(draft) : input.site;
+      // An edit may change only where the sender belongs, not what identifies it (the server refuses more).
+      return target.id
         ? api.put(`/api/v1/sources/${encodeURIComponent(target.id)}`, {
-            site: input.site,
+            site,
             timezone: input.timezone,
             name: input.name,
           })
-        : api.post("/api/v1/sources", input),
+        : api.post("/api/v1/sources", { ...input, site });
+    },
     onSuccess: async () => {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ["sources"] }),
@@ -71,10 +91,7 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
     },
   });
 
-  const siteError =
-    form.site.trim() && !SITE_NAME.test(form.site.trim())
-      ? "Letters, digits, dot, dash, underscore; up to 64; starts with a letter or digit"
-      : null;
+  const siteMissing = draft ? draftProblem(draft) !== null : !form.site.trim();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -90,7 +107,7 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
     <form onSubmit={submit}>
       <Stack gap="sm">
         {save.error && (
-          <Alert color="red" variant="light">
+          <Alert color="red" variant="light" data-testid="source-form-error">
             {errorMessage(save.error)}
           </Alert>
         )}
@@ -119,16 +136,18 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
           onChange={(e) => set("name", e.currentTarget.value)}
           data-testid="source-name"
         />
-        <Autocomplete
+        <SiteSelect
           label="Site"
           required
-          placeholder="An existing site or a new name"
-          data={(sites.data ?? []).map((s) => s.site)}
-          value={form.site}
-          onChange={(v) => set("site", v)}
-          error={siteError}
-          data-testid="source-site"
+          withNew
+          value={draft ? NEW_SITE : form.site || null}
+          onChange={(v) => {
+            setDraft(v === NEW_SITE ? (draft ?? emptySiteDraft()) : null);
+            if (v !== NEW_SITE) set("site", v);
+          }}
+          testId="source-site"
         />
+        {draft && <NewSiteFields draft={draft} onChange={setDraft} onCancel={() => setDraft(null)} />}
         <Select
           label="Time zone of its clock"
           description="Used for logs whose timestamps carry no offset"
@@ -147,7 +166,7 @@ function SourceFormBody({ target, onClose }: { target: SourceFormTarget; onClose
           <Button
             type="submit"
             loading={save.isPending}
-            disabled={!form.site.trim() || !form.match_value.trim() || siteError !== null}
+            disabled={siteMissing || !form.match_value.trim()}
             data-testid="source-save"
           >
             Save

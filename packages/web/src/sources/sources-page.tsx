@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
-import { useSites, useSources } from "../api/queries.js";
+import { useSources } from "../api/queries.js";
 import type { Source } from "../api/types.js";
 import { useApi, useAuth } from "../auth/auth-context.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
@@ -25,8 +25,6 @@ export function SourcesPage() {
   // Registering senders is the operator's (staff-only routes); a client's admin reads the list.
   const isAdmin = user?.role === "admin" && !user.client;
   const sources = useSources();
-  const sites = useSites();
-  const siteNames = (sites.data ?? []).map((s) => s.site);
   const [target, setTarget] = useState<SourceFormTarget | null>(null);
 
   const remove = useMutation({
@@ -34,10 +32,11 @@ export function SourcesPage() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["sources"] }),
   });
 
-  const edit = (s: Source) =>
+  const edit = (s: Source, newSite = false) =>
     setTarget({
       id: s.id,
       title: `Edit ${s.name || s.match_value}`,
+      newSite,
       initial: {
         match_type: s.match_type,
         match_value: s.match_value,
@@ -98,7 +97,7 @@ export function SourcesPage() {
       {isAdmin && (
         <Table.Td>
           <Group gap={4} justify="flex-end" wrap="nowrap">
-            {s.id && <SiteAssign source={{ ...s, id: s.id }} sites={siteNames} />}
+            {s.id && <SiteAssign source={{ ...s, id: s.id }} onNewSite={() => edit(s, true)} />}
             <Button size="compact-xs" variant="default" onClick={() => edit(s)}>
               Edit
             </Button>
