@@ -143,10 +143,10 @@ describe("compileEventFilter", () => {
     expect(params.f_q).toBe(evil);
   });
 
-  it("adds the site scope of a site-bound caller", () => {
-    const f = { ...parseEventFilter({ site: "other" }, NOW), scopeSite: "lyon" };
+  it("adds the sites of a scoped caller (a client's user or a site-bound key) as a parameter", () => {
+    const f = { ...parseEventFilter({ site: "other" }, NOW), scopeSites: ["lyon", "nice"] };
     const { where, params } = compileEventFilter(f);
-    expect(where).toContain("site = {f_scope_site:String}");
-    expect(params.f_scope_site).toBe("lyon");
+    expect(where).toContain("site IN {f_scope_sites:Array(String)}");
+    expect(params.f_scope_sites).toEqual(["lyon", "nice"]);
   });
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestSites } from "../tenancy/test-sites.js";
 import { STATE_MIGRATIONS } from "./migrations/state/index.js";
 import { tryWithAdvisoryLock, withAdvisoryLock } from "./state-lock.js";
 import { migrateState } from "./state-migrate.js";
@@ -56,6 +57,7 @@ for (const { backend, skip } of backends) {
         .values({ id: userId, username: "Alice", email: null, password_hash: "x", role: "analyst" })
         .execute();
       const keyId = uuidv7();
+      await createTestSites(db, ["paris"]);
       await db
         .insertInto("api_keys")
         .values({
