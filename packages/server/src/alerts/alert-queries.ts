@@ -158,7 +158,9 @@ export async function alertStats(
   const base = () => {
     const q = db.selectFrom("alerts");
     // `in ('')` for a client with no sites yet: a site name is never empty, so nothing matches.
-    return scopeSites === undefined ? q : q.where("site", "in", scopeSites.length > 0 ? [...scopeSites] : [""]);
+    return scopeSites === undefined
+      ? q
+      : q.where("site", "in", scopeSites.length > 0 ? [...scopeSites] : [""]);
   };
   const [states, severities, last24h, top, median] = await Promise.all([
     base()

@@ -1,4 +1,3 @@
-import { createTestSites } from "../tenancy/test-sites.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { silentLog } from "../storage/clickhouse-log.js";
 import type { EventStore } from "../storage/event-store.js";
 import { createEventStore } from "../storage/event-store-factory.js";
 import { openTestStateStore, type TestStateStore } from "../storage/state-test-support.js";
+import { createTestSites } from "../tenancy/test-sites.js";
 import { alertRoutes } from "./alert-routes.js";
 import { type AlertService, createAlertService } from "./alert-service.js";
 import { addUser, fakeNotifier, publishRecorder, ruleAlert, silent } from "./alert-test-support.js";

@@ -2,14 +2,14 @@ import { Type } from "@fastify/type-provider-typebox";
 import type { Kysely } from "kysely";
 import { isUuid } from "../events/event-cursor.js";
 import { READ_EVENTS, scopeSitesOf } from "../events/route-support.js";
-import { siteScopeOf } from "../http/guard.js";
-import { canSee } from "../tenancy/scope.js";
 import type { HttpFeature } from "../http/app.js";
+import { siteScopeOf } from "../http/guard.js";
 import { HttpProblem, problemResponses } from "../http/problem.js";
 import { inStoreRange } from "../query/time-range.js";
 import { actorOf, fieldError } from "../response/response-schemas.js";
 import type { EventStore } from "../storage/event-store.js";
 import type { StateDatabase } from "../storage/state-schema.js";
+import { canSee } from "../tenancy/scope.js";
 import { alertDetail, alertStats, decodeAlertCursor, listAlerts } from "./alert-queries.js";
 import {
   AlertDetailSchema,

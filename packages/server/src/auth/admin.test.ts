@@ -1,9 +1,9 @@
-import { createTestSites } from "../tenancy/test-sites.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApp, TEST_PASSWORD, type TestApp } from "../http/app-test-support.js";
 import { principalOf } from "../http/guard.js";
 import { type TestBackend, testDatabaseUrl } from "../storage/state-test-support.js";
+import { createTestSites } from "../tenancy/test-sites.js";
 
 /** Stand-ins for machine endpoints, to prove API keys work with their scope and only with it. */
 const machineRoutes: FastifyPluginAsyncTypebox = async (app) => {

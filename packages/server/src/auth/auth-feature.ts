@@ -72,7 +72,9 @@ export function createAuth(db: Kysely<StateDatabase>, options: AuthOptions = {})
   const throttle = createLoginThrottleFor(loginRateLimit);
   const routes: FastifyPluginAsyncTypebox = async (app) => {
     await app.register(authRoutes({ auth: services.auth, mfa: services.mfa, loginRateLimit, throttle }));
-    await app.register(mfaRoutes({ auth: services.auth, mfa: services.mfa, loginRateLimit, throttle, users: services.users }));
+    await app.register(
+      mfaRoutes({ auth: services.auth, mfa: services.mfa, loginRateLimit, throttle, users: services.users }),
+    );
     await app.register(ownSessionsRoutes({ sessions }));
     await app.register(usersRoutes({ users: services.users }));
     await app.register(apiKeysRoutes({ apiKeys: services.apiKeys }));

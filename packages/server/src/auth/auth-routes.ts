@@ -60,7 +60,10 @@ export function authRoutes(deps: {
           tags: ["auth"],
           summary: "Sign in; returns a session token, or an mfa_token for the code step when MFA is on",
           body: LoginBody,
-          response: { 200: Type.Union([LoginReply, MfaChallengeReply]), ...problemResponses(400, 401, 403, 429) },
+          response: {
+            200: Type.Union([LoginReply, MfaChallengeReply]),
+            ...problemResponses(400, 401, 403, 429),
+          },
         },
       },
       async (request) => {

@@ -67,11 +67,15 @@ export function createUsersService(deps: {
   /** A client's admin manages that client's users only; others' are "not found", not "forbidden". */
   async function mustFindIn(id: string, scope: SiteScope): Promise<UserRow> {
     const user = await mustFind(id);
-    if (scope.kind !== "all" && user.client !== scope.client) throw new HttpProblem(404, `No user with id ${id}`);
+    if (scope.kind !== "all" && user.client !== scope.client)
+      throw new HttpProblem(404, `No user with id ${id}`);
     return user;
   }
 
-  async function clientChecked(scope: SiteScope, requested: string | null | undefined): Promise<string | null> {
+  async function clientChecked(
+    scope: SiteScope,
+    requested: string | null | undefined,
+  ): Promise<string | null> {
     const client = clientForWrite(scope, requested);
     if (client !== null && !(await clientExists(client))) {
       throw new HttpProblem(400, `client: no client named ${client}`);
@@ -80,7 +84,12 @@ export function createUsersService(deps: {
   }
 
   async function assertNotLastAdmin(user: UserRow, what: string): Promise<void> {
-    if (user.role === "admin" && user.client === null && user.is_active && (await users.countActiveAdmins()) <= 1) {
+    if (
+      user.role === "admin" &&
+      user.client === null &&
+      user.is_active &&
+      (await users.countActiveAdmins()) <= 1
+    ) {
       throw new HttpProblem(409, `Cannot ${what} ${user.username}: it is the last active admin`);
     }
   }

@@ -15,7 +15,10 @@ export const READ_EVENTS: Access = { scope: "read", role: "audit" };
  * The sites a caller may read events of (a client's sites, a site-bound key's one site), or undefined
  * for every site. Sites the caller names in `site=` must be among them: another client's site is a 403.
  */
-export function scopeSitesOf(request: FastifyRequest, requested: readonly string[] = []): readonly string[] | undefined {
+export function scopeSitesOf(
+  request: FastifyRequest,
+  requested: readonly string[] = [],
+): readonly string[] | undefined {
   const scope = siteScopeOf(request);
   for (const site of requested) assertSite(scope, site);
   return visibleSites(scope) ?? undefined;

@@ -49,9 +49,7 @@ export type Principal =
  * operator staff and operator keys, else the client's sites (or the key's one site). Every feature
  * reads and writes site data through this (see tenancy/scope.ts), so a route cannot forget it.
  */
-export type SiteScope =
-  | { kind: "all" }
-  | { kind: "sites"; client: string | null; sites: readonly string[] };
+export type SiteScope = { kind: "all" } | { kind: "sites"; client: string | null; sites: readonly string[] };
 
 const RANK: Record<Role, number> = { audit: 0, analyst: 1, supervisor: 2, admin: 3 };
 

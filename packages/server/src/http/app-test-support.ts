@@ -1,7 +1,7 @@
 import { bootstrapAdmin } from "../auth/bootstrap.js";
 import type { EventStore } from "../storage/event-store.js";
-import { tenancyTestRoutes } from "../tenancy/tenancy-feature.js";
 import { openTestStateStore, type TestBackend, type TestStateStore } from "../storage/state-test-support.js";
+import { tenancyTestRoutes } from "../tenancy/tenancy-feature.js";
 import type { Role } from "./access.js";
 import { buildHttpApp, type HttpAppDeps, type VigilApp } from "./app.js";
 

@@ -84,7 +84,10 @@ export function installAuthGuard(
     if (reason) throw new HttpProblem(403, `Forbidden: ${reason}`);
     request.siteScope = await scopeFor(principal);
     if (access.staff && request.siteScope.kind !== "all") {
-      throw new HttpProblem(403, "Forbidden: this endpoint configures the whole platform, for operator staff");
+      throw new HttpProblem(
+        403,
+        "Forbidden: this endpoint configures the whole platform, for operator staff",
+      );
     }
   });
 }

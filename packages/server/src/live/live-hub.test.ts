@@ -71,7 +71,9 @@ describe("live hub", () => {
   it("keeps a site-bound client inside its site whatever it asks for, for events and site messages", () => {
     const hub = new LiveHub();
     const a = new FakeSocket();
-    hub.add(a, (s) => s === "lyon").update({ topics: new Set(["events", "alerts"]), sites: ["paris", "lyon"] });
+    hub
+      .add(a, (s) => s === "lyon")
+      .update({ topics: new Set(["events", "alerts"]), sites: ["paris", "lyon"] });
     hub.publishEvents([ev("paris", "info"), ev("lyon", "info")]);
     hub.publish("alert", { id: 1 }, { site: "paris" });
     hub.publish("alert", { id: 2 }, { site: "lyon" });

@@ -153,7 +153,11 @@ export class LiveHub {
    * some sites reaches only clients allowed to see one of them; a message of no site (Vigil's own
    * health, enforcement targets) reaches operator staff only.
    */
-  publish(type: string, data: unknown, scope: { site?: string; sites?: readonly string[]; severity?: string } = {}): void {
+  publish(
+    type: string,
+    data: unknown,
+    scope: { site?: string; sites?: readonly string[]; severity?: string } = {},
+  ): void {
     const topic = topicOf(type);
     let text: string | null = null;
     const now = Date.now();

@@ -1,8 +1,8 @@
-import { createTestSites } from "../tenancy/test-sites.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApp, type TestApp } from "../http/app-test-support.js";
 import { SourceRegistry } from "../ingest/sources/source-registry.js";
 import { openTestStateStore, type TestStateStore } from "../storage/state-test-support.js";
+import { createTestSites } from "../tenancy/test-sites.js";
 import { type BanService, createBanService } from "./ban-service.js";
 import { bouncerRoutes } from "./bouncer/bouncer-routes.js";
 import { createTargetRepo } from "./enforcement/target-repo.js";

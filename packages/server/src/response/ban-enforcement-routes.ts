@@ -3,8 +3,8 @@ import type { Kysely } from "kysely";
 import type { HttpFeature } from "../http/app.js";
 import { siteScopeOf } from "../http/guard.js";
 import { HttpProblem, problemResponses } from "../http/problem.js";
-import { visibleSites } from "../tenancy/scope.js";
 import type { StateDatabase } from "../storage/state-schema.js";
+import { visibleSites } from "../tenancy/scope.js";
 import type { BanService } from "./ban-service.js";
 import {
   ACTIVE_IPS_LIMIT,

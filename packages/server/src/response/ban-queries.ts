@@ -103,11 +103,7 @@ export async function listPending(
   if (scopeSites?.length === 0) return [];
   let q = db.selectFrom("pending_bans").selectAll();
   if (scopeSites !== undefined) q = q.where("site", "in", [...scopeSites]);
-  const rows = await q
-    .where("status", "=", "pending")
-    .orderBy("created_at", "desc")
-    .limit(1000)
-    .execute();
+  const rows = await q.where("status", "=", "pending").orderBy("created_at", "desc").limit(1000).execute();
   return rows.map(toPending);
 }
 
@@ -128,9 +124,13 @@ export async function banStats(
   const scoped = scopeSites === undefined ? sql<boolean>`true` : banInScope(scopeSites);
   const inForce = sql<boolean>`(status = 'permanent' or (status = 'active' and (expires_at is null or expires_at > ${now}))) and ${scoped}`;
   const pendingScope =
-    scopeSites === undefined ? sql<boolean>`true` : sql<boolean>`site = any(${[...scopeSites, ""]}::text[]) and site <> ''`;
+    scopeSites === undefined
+      ? sql<boolean>`true`
+      : sql<boolean>`site = any(${[...scopeSites, ""]}::text[]) and site <> ''`;
   const historyScope =
-    scopeSites === undefined ? sql<boolean>`true` : sql<boolean>`site = any(${[...scopeSites, ""]}::text[]) and site <> ''`;
+    scopeSites === undefined
+      ? sql<boolean>`true`
+      : sql<boolean>`site = any(${[...scopeSites, ""]}::text[]) and site <> ''`;
   const count = sql<string>`count(*)`;
   const [statuses, pending, expired, tiers, countries] = await Promise.all([
     db

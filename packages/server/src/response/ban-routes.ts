@@ -1,6 +1,8 @@
 import { Type } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import type { HttpFeature } from "../http/app.js";
+import { siteScopeOf } from "../http/guard.js";
 import { optionalBody } from "../http/optional-body.js";
 import {
   HttpProblem,
@@ -9,8 +11,6 @@ import {
   problem,
   problemResponses,
 } from "../http/problem.js";
-import type { FastifyRequest } from "fastify";
-import { siteScopeOf } from "../http/guard.js";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { assertSite, canSee, visibleSites } from "../tenancy/scope.js";
 import { banDetail, banStats, decodeCursor, listBans, listPending } from "./ban-queries.js";
@@ -121,7 +121,11 @@ export const banRoutes =
         if (req.query.site) assertSite(scope, req.query.site);
         const page = await listBans(
           db,
-          { ...req.query, status: status as BanStatus[] | undefined, scopeSites: visibleSites(scope) ?? undefined },
+          {
+            ...req.query,
+            status: status as BanStatus[] | undefined,
+            scopeSites: visibleSites(scope) ?? undefined,
+          },
           after,
         );
         return { ...page, items: page.items.map((b) => maskBan(scope, b)) };
@@ -222,7 +226,8 @@ export const banRoutes =
         const scope = siteScopeOf(req);
         const history = detail ? maskHistory(scope, detail.history) : [];
         const ban = detail?.ban && banVisible(scope, detail.ban) ? maskBan(scope, detail.ban) : null;
-        if (!detail || (!ban && history.length === 0)) throw new HttpProblem(404, `${ip} has never been banned`);
+        if (!detail || (!ban && history.length === 0))
+          throw new HttpProblem(404, `${ip} has never been banned`);
         return { ban, history };
       },
     );
@@ -315,12 +320,19 @@ export const banRoutes =
         const scope = siteScopeOf(req);
         if (scope.kind !== "all") {
           const current = (await banDetail(db, ip))?.ban;
-          if (!current || !banVisible(scope, current)) throw new HttpProblem(404, `${ip} is not banned on your sites`);
+          if (!current || !banVisible(scope, current))
+            throw new HttpProblem(404, `${ip} is not banned on your sites`);
           if (current.sites.some((s) => !scope.sites.includes(s))) {
-            throw new HttpProblem(409, `${ip} is also banned for other sites than yours; ask the operator to lift it`);
+            throw new HttpProblem(
+              409,
+              `${ip} is also banned for other sites than yours; ask the operator to lift it`,
+            );
           }
         }
-        return maskBan(scope, await bans.unban({ ip, actor: actorOf(req), immunityHours: req.query.immunity_hours }));
+        return maskBan(
+          scope,
+          await bans.unban({ ip, actor: actorOf(req), immunityHours: req.query.immunity_hours }),
+        );
       },
     );
   };

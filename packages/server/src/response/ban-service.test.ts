@@ -1,7 +1,7 @@
-import { createTestSites } from "../tenancy/test-sites.js";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestStateStore, type TestStateStore } from "../storage/state-test-support.js";
+import { createTestSites } from "../tenancy/test-sites.js";
 import { type BanChange, type BanService, createBanService } from "./ban-service.js";
 import { addGeoblock, deleteGeoblock, putGeoZone } from "./geo-store.js";
 import { parseIpOrCidr } from "./ip-address.js";

@@ -116,15 +116,33 @@ export function createBanService(deps: BanServiceDeps) {
       ]);
       // Already banned for other sites: this site's firewalls must block the attacker too.
       const banned = current ? toBan(current) : null;
-      if (banned && isActiveBan(banned, now) && detection.site && banned.sites.length > 0 && !banned.sites.includes(detection.site)) {
+      if (
+        banned &&
+        isActiveBan(banned, now) &&
+        detection.site &&
+        banned.sites.length > 0 &&
+        !banned.sites.includes(detection.site)
+      ) {
         const widened = await db.transaction().execute(async (trx) => {
           const locked = await lockBan(trx, ip);
-          if (!locked || !isActiveBan(locked, now) || locked.sites.length === 0 || locked.sites.includes(detection.site)) return null;
+          if (
+            !locked ||
+            !isActiveBan(locked, now) ||
+            locked.sites.length === 0 ||
+            locked.sites.includes(detection.site)
+          )
+            return null;
           return addBanSite(trx, locked, detection.site, "detect2ban", new Date(now));
         });
         if (widened) {
           emit({ type: "ban_updated", data: widened });
-          return { decision: { kind: "ignore", reason: `${ip} is already banned; now also for site ${detection.site}` }, ban: widened };
+          return {
+            decision: {
+              kind: "ignore",
+              reason: `${ip} is already banned; now also for site ${detection.site}`,
+            },
+            ban: widened,
+          };
         }
       }
       const decision = decide(

@@ -1,6 +1,6 @@
-import { banInScope } from "./ban-queries.js";
 import { type Kysely, sql } from "kysely";
 import type { StateDatabase } from "../storage/state-schema.js";
+import { banInScope } from "./ban-queries.js";
 import type { SyncState, TargetType } from "./enforcement/enforcement-tables.js";
 import "./bouncer/bouncer-tables.js";
 import "./enforcement/enforcement-tables.js";

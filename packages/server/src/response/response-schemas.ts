@@ -58,7 +58,9 @@ export const HistorySchema = Type.Object({
   duration_ms: Type.Union([Type.Integer(), Type.Null()]),
   reason: Type.String(),
   actor: Type.String(),
-  site: Type.String({ description: "The site whose detection or analyst made the change; empty when global" }),
+  site: Type.String({
+    description: "The site whose detection or analyst made the change; empty when global",
+  }),
   source: Type.String(),
 });
 

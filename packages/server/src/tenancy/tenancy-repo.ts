@@ -41,7 +41,7 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
         sql<number>`(select count(*)::int from sources where sources.site = sites.name)`.as("source_count"),
       ]);
 
-  async function counted<T>(what: string, q: Promise<{ n: number } | undefined>): Promise<[string, number]> {
+  async function counted(what: string, q: Promise<{ n: number } | undefined>): Promise<[string, number]> {
     const row = await q;
     return [what, Number(row?.n ?? 0)];
   }

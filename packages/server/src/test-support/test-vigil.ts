@@ -116,7 +116,11 @@ export async function registerTestSender(t: TestVigil, site = "default", ip = "1
 }
 
 /** Creates sites (client `default`) through the API, as an admin does on the Clients and sites page. */
-export async function createTestSitesViaApi(t: TestVigil, sites: readonly string[], client = "default"): Promise<void> {
+export async function createTestSitesViaApi(
+  t: TestVigil,
+  sites: readonly string[],
+  client = "default",
+): Promise<void> {
   for (const name of sites) {
     const res = await t.api("POST", "/api/v1/sites", { name, client }, t.adminToken);
     if (res.status !== 201 && res.status !== 409) throw new Error(`site ${name}: ${res.status} ${res.text}`);

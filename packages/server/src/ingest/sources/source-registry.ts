@@ -1,7 +1,7 @@
-import { HttpProblem } from "../../http/problem.js";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { uuidv7 } from "uuidv7";
+import { HttpProblem } from "../../http/problem.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
 import type { SourceMatchType } from "./source-tables.js";
 
@@ -148,8 +148,13 @@ export class SourceRegistry {
   /** A source's site must be a registered site (tenancy/): a 400 naming it otherwise. */
   private async assertSite(site: string | undefined): Promise<void> {
     if (site === undefined) return;
-    const found = await this.db.selectFrom("sites").select("name").where("name", "=", site).executeTakeFirst();
-    if (!found) throw new HttpProblem(400, `site: no site named "${site}"; create it first (Clients and sites)`);
+    const found = await this.db
+      .selectFrom("sites")
+      .select("name")
+      .where("name", "=", site)
+      .executeTakeFirst();
+    if (!found)
+      throw new HttpProblem(400, `site: no site named "${site}"; create it first (Clients and sites)`);
   }
 
   /** Registers a sender (or takes over the row an unknown sender left). */

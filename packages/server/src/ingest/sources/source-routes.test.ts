@@ -5,11 +5,11 @@ import { createTrafficMix } from "../../cli/traffic/mix.js";
 import { registerDemoSources } from "../../cli/traffic/register-sites.js";
 import { bsdTime, sophosTime } from "../../test-support/syslog-stamps.js";
 import {
+  createTestSitesViaApi,
   eventually,
   startTestVigil,
   TEST_ADMIN_PASSWORD,
   type TestVigil,
-  createTestSitesViaApi,
 } from "../../test-support/test-vigil.js";
 
 /**

@@ -1,8 +1,8 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { HttpFeature } from "../../http/app.js";
 import { siteScopeOf } from "../../http/guard.js";
-import { canSee } from "../../tenancy/scope.js";
 import { HttpProblem, ProblemSchema } from "../../http/problem.js";
+import { canSee } from "../../tenancy/scope.js";
 import { SITE_PATTERN } from "../http-record.js";
 import { isValidTimeZone } from "../time.js";
 import type { SourceRegistry } from "./source-registry.js";

@@ -171,13 +171,16 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
         const rows =
           q.type !== undefined && q.type.toLowerCase() !== "ban"
             ? []
-            : await log.find({
-                contains: q.contains !== "false",
-                ...(q.ip !== undefined ? { ip: q.ip } : {}),
-                ...(q.range !== undefined ? { range: q.range } : {}),
-                ...(q.value !== undefined ? { value: q.value } : {}),
-                ...(q.scope !== undefined ? { scope: q.scope } : {}),
-              }, bouncer.sites);
+            : await log.find(
+                {
+                  contains: q.contains !== "false",
+                  ...(q.ip !== undefined ? { ip: q.ip } : {}),
+                  ...(q.range !== undefined ? { range: q.range } : {}),
+                  ...(q.value !== undefined ? { value: q.value } : {}),
+                  ...(q.scope !== undefined ? { scope: q.scope } : {}),
+                },
+                bouncer.sites,
+              );
         // CrowdSec records a live bouncer's pull at most once a minute: these calls come per request.
         if (!bouncer.last_pull || Date.now() - bouncer.last_pull.getTime() >= 60_000) {
           await keys.recordPull(bouncer.id, {
@@ -233,7 +236,8 @@ export function bouncerRoutes(deps: BouncerRoutesDeps): HttpFeature {
             sites: Type.Optional(
               Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
                 maxItems: 1000,
-                description: "Bind the bouncer to these sites: it receives their bans and global ones (default: every ban)",
+                description:
+                  "Bind the bouncer to these sites: it receives their bans and global ones (default: every ban)",
               }),
             ),
           }),

@@ -38,7 +38,10 @@ export function banFromRow(r: BanRow): Ban {
  * `forSites`: an enforcement point bound to sites (an MSP client's firewall) holds the bans of those
  * sites and the global ones; unbound (empty or absent), it holds every ban.
  */
-export async function loadDesiredBans(db: Kysely<StateDatabase>, forSites: readonly string[] = []): Promise<Ban[]> {
+export async function loadDesiredBans(
+  db: Kysely<StateDatabase>,
+  forSites: readonly string[] = [],
+): Promise<Ban[]> {
   let q = db.selectFrom("bans").selectAll();
   if (forSites.length > 0) {
     q = q.where(sql<boolean>`(sites = '{}' or sites && ${[...forSites]}::text[])`);

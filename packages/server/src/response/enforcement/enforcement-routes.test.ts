@@ -1,10 +1,10 @@
-import { createTestSites } from "../../tenancy/test-sites.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKeysRepo } from "../../auth/api-keys-repo.js";
 import { newApiKey, sha256Hex } from "../../auth/secrets.js";
 import type { ApiKeyScope } from "../../http/access.js";
 import { openTestApp, type TestApp } from "../../http/app-test-support.js";
 import { openTestStateStore, type TestStateStore } from "../../storage/state-test-support.js";
+import { createTestSites } from "../../tenancy/test-sites.js";
 import { type FakeXgs, startFakeXgs } from "../../test-support/fake-xgs.js";
 import { enforcementRoutes } from "./enforcement-routes.js";
 import { createEnforcement, type Enforcement } from "./reconciler.js";

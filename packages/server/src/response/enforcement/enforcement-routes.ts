@@ -58,7 +58,8 @@ const TargetInput = Type.Object(
     sites: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
         maxItems: 1000,
-        description: "Bind the target to these sites: it receives their bans and global ones (default: every ban)",
+        description:
+          "Bind the target to these sites: it receives their bans and global ones (default: every ban)",
       }),
     ),
   },

@@ -78,7 +78,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   }
   await sql`update users set role = 'analyst' where role = 'supervisor'`.execute(db);
   await sql`alter table users drop constraint if exists users_role_check`.execute(db);
-  await sql`alter table users add constraint users_role_check check (role in ('admin', 'analyst', 'audit'))`.execute(db);
+  await sql`alter table users add constraint users_role_check check (role in ('admin', 'analyst', 'audit'))`.execute(
+    db,
+  );
   await db.schema.dropTable("sites").execute();
   await db.schema.dropTable("clients").execute();
 }
