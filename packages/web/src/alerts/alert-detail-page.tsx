@@ -3,6 +3,7 @@ import { type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
 import type { ApiEvent } from "../api/types.js";
 import { useAuth } from "../auth/auth-context.js";
+import { roleAtLeast } from "../auth/roles.js";
 import { BannedBadge } from "../bans/banned-badge.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
@@ -89,7 +90,7 @@ function Facts({ alert }: { alert: AlertDetail }) {
 export function AlertDetailPage() {
   const { id = "" } = useParams();
   const { user } = useAuth();
-  const canAct = user?.role === "admin" || user?.role === "analyst";
+  const canAct = roleAtLeast(user?.role, "analyst");
   const detail = useAlertDetail(id);
   usePageTitle(detail.data ? `Alert ${detail.data.title}` : "Alert");
   useAlertLiveRefresh();

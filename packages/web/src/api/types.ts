@@ -6,7 +6,7 @@ import type { Event, ModSecRow, Severity } from "../../../server/src/ingest/even
 
 export type { Severity };
 
-export type Role = "admin" | "analyst" | "audit";
+export type Role = "admin" | "supervisor" | "analyst" | "audit";
 
 export interface User {
   id: string;

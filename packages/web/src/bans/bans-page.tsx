@@ -2,6 +2,7 @@ import { Badge, Group, Stack, Tabs, Text, TextInput, Title } from "@mantine/core
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { useAuth } from "../auth/auth-context.js";
+import { roleAtLeast } from "../auth/roles.js";
 import { formatCount } from "../format.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { ActiveBans } from "./active-bans.js";
@@ -52,7 +53,7 @@ function StatsLine() {
 export function BansPage() {
   usePageTitle("Bans");
   const { user } = useAuth();
-  const canAct = user?.role === "admin" || user?.role === "analyst";
+  const canAct = roleAtLeast(user?.role, "analyst");
   const [tab, setTab] = useState<string | null>("active");
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 250);

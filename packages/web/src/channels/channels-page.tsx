@@ -2,6 +2,7 @@ import { Badge, Button, Group, Modal, Stack, Table, Text, Title, Tooltip } from 
 import { useState } from "react";
 import { errorMessage } from "../api/problem.js";
 import { useAuth } from "../auth/auth-context.js";
+import { roleAtLeast } from "../auth/roles.js";
 import { EmptyTableRow } from "../components/empty-row.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
@@ -38,8 +39,9 @@ function LastDelivery({ channel }: { channel: ChannelView }) {
 export function ChannelsPage() {
   usePageTitle("Channels");
   const { user } = useAuth();
-  const isAdmin = user?.role === "admin";
-  const canTest = isAdmin || user?.role === "analyst";
+  // Supervisors manage their scope's channels (the server's rule).
+  const isAdmin = roleAtLeast(user?.role, "supervisor");
+  const canTest = roleAtLeast(user?.role, "analyst");
   const channels = useChannels();
   const { test } = useChannelActions();
   const [editing, setEditing] = useState<ChannelTarget | null>(null);

@@ -1,5 +1,6 @@
 import { Divider, Stack, Text, Title } from "@mantine/core";
 import { useAuth } from "../auth/auth-context.js";
+import { roleAtLeast } from "../auth/roles.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { Bouncers } from "./bouncers.js";
 import { TargetsTable } from "./targets-table.js";
@@ -9,7 +10,7 @@ export function EnforcementPage() {
   usePageTitle("Enforcement");
   const { user } = useAuth();
   const isAdmin = user?.role === "admin";
-  const canAct = isAdmin || user?.role === "analyst";
+  const canAct = roleAtLeast(user?.role, "analyst");
   return (
     <Stack gap="sm">
       <Title order={3}>Enforcement</Title>

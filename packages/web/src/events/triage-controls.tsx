@@ -5,6 +5,7 @@ import { useUsernames } from "../alerts/alert-queries.js";
 import { errorMessage } from "../api/problem.js";
 import type { ApiEvent, EventDetail } from "../api/types.js";
 import { useApi, useAuth } from "../auth/auth-context.js";
+import { roleAtLeast } from "../auth/roles.js";
 import { TRIAGE_COLOR, TRIAGE_STATUSES, type Triage, triageOf, withTriage } from "./triage.js";
 
 /** A small badge for the explorer's Triage column; nothing for an untriaged event. */
@@ -64,7 +65,7 @@ function useTriage(eventId: string) {
 /** Status and assignee of an event, in the drawer. The audit role sees them without controls. */
 export function TriageControls({ event }: { event: ApiEvent }) {
   const { user } = useAuth();
-  const canAct = user?.role === "admin" || user?.role === "analyst";
+  const canAct = roleAtLeast(user?.role, "analyst");
   const triage = triageOf(event);
   const mutation = useTriage(event.event_id);
   const users = useUsernames();

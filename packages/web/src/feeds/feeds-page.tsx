@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Feed } from "../api/response-types.js";
 import { useApi, useAuth } from "../auth/auth-context.js";
+import { roleAtLeast } from "../auth/roles.js";
 import { flagOf } from "../bans/ban-format.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { formatCount, formatTime } from "../format.js";
@@ -21,7 +22,7 @@ export function FeedsPage() {
   const api = useApi();
   const { user } = useAuth();
   const isAdmin = user?.role === "admin";
-  const canAct = isAdmin || user?.role === "analyst";
+  const canAct = roleAtLeast(user?.role, "analyst");
   const queryClient = useQueryClient();
   const feeds = useQuery({
     queryKey: ["feeds", "list"],

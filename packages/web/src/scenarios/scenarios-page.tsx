@@ -2,6 +2,7 @@ import { Badge, Button, Group, Stack, Switch, Table, Text, Title, Tooltip } from
 import { useState } from "react";
 import type { ScenarioItem } from "../api/response-types.js";
 import { useAuth } from "../auth/auth-context.js";
+import { roleAtLeast } from "../auth/roles.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatCount, formatTime } from "../format.js";
@@ -19,8 +20,9 @@ export function ScenariosPage() {
   usePageTitle("Scenarios");
   const { user } = useAuth();
   // Scenarios are the platform's: a client's users read them and may test them, not change them.
-  const isAdmin = user?.role === "admin" && !user.client;
-  const canTest = isAdmin || user?.role === "analyst";
+  // Scenarios are the platform's: operator supervisors and admins edit them.
+  const isAdmin = roleAtLeast(user?.role, "supervisor") && !user?.client;
+  const canTest = roleAtLeast(user?.role, "analyst");
   const scenarios = useScenarios();
   const { save, remove } = useScenarioActions();
   const [editing, setEditing] = useState<EditTarget | null>(null);

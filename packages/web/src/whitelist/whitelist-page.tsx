@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { WhitelistEntry, WhitelistType } from "../api/response-types.js";
 import { useApi, useAuth } from "../auth/auth-context.js";
+import { roleAtLeast } from "../auth/roles.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { formatTime } from "../format.js";
 import { usePageTitle } from "../layout/use-page-title.js";
@@ -14,7 +15,7 @@ export function WhitelistPage() {
   usePageTitle("Whitelist");
   const api = useApi();
   const { user } = useAuth();
-  const canAct = user?.role === "admin" || user?.role === "analyst";
+  const canAct = roleAtLeast(user?.role, "analyst");
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
   const list = useQuery({

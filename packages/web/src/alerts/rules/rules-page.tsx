@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Stack, Switch, Table, Text, Title, Tooltip } from "@mantine/core";
 import { useState } from "react";
 import { useAuth } from "../../auth/auth-context.js";
+import { roleAtLeast } from "../../auth/roles.js";
 import { useChannels } from "../../channels/channel-queries.js";
 import { EmptyTableRow } from "../../components/empty-row.js";
 import { ErrorNote, Loading } from "../../components/query-state.js";
@@ -21,7 +22,7 @@ function thresholdText(r: AlertRule): string {
 export function AlertRulesPage() {
   usePageTitle("Alert rules");
   const { user } = useAuth();
-  const isAdmin = user?.role === "admin";
+  const isAdmin = roleAtLeast(user?.role, "supervisor");
   const canTest = isAdmin || user?.role === "analyst";
   const rules = useAlertRules();
   const channels = useChannels();
