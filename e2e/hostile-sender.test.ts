@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  createTestSitesViaApi,
   eventually,
   startTestVigil,
   type TestVigil,
@@ -83,6 +84,7 @@ describe("bans a forger cannot cause", () => {
   });
 
   it("from a registered source the same line bans the C2 server it called, not the inside host", async () => {
+    await createTestSitesViaApi(t, ["hq"]);
     const reg = await t.api(
       "POST",
       "/api/v1/sources",
