@@ -1,20 +1,8 @@
-import {
-  Alert,
-  Anchor,
-  Box,
-  Button,
-  Center,
-  Group,
-  Paper,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from "@mantine/core";
+import { Alert, Anchor, Button, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { ApiError, errorMessage } from "../api/problem.js";
 import { useAuth } from "../auth/auth-context.js";
-import { Logo } from "../components/logo.js";
+import { SignInCard } from "../auth/sign-in-card.js";
 
 function codeError(error: unknown): { message: string; restart: boolean } {
   if (error instanceof ApiError && error.status === 401) {
@@ -61,51 +49,36 @@ export function MfaLoginStep({ mfaToken, onRestart }: { mfaToken: string; onRest
   };
 
   return (
-    <Center mih="100vh" bg="dark.9">
-      <Paper w={360} p="xl" withBorder bg="dark.7">
-        <form onSubmit={submit}>
-          <Stack gap="md">
-            <Group gap="sm">
-              <Logo size={32} />
-              <Box>
-                <Title order={3}>Vigil</Title>
-                <Text size="xs" c="dimmed">
-                  Two-step sign-in
-                </Text>
-              </Box>
-            </Group>
-            {error && (
-              <Alert color="red" variant="light" data-testid="mfa-error" role="alert">
-                {error.message}
-              </Alert>
-            )}
-            <TextInput
-              label="Authentication code or recovery code"
-              description="The 6-digit code from your authenticator app"
-              autoComplete="one-time-code"
-              inputMode="text"
-              autoFocus
-              required
-              value={code}
-              onChange={(e) => setCode(e.currentTarget.value)}
-              data-testid="mfa-code"
-            />
-            <Button type="submit" loading={busy} disabled={!code.trim()} data-testid="mfa-submit">
-              Verify
-            </Button>
-            <Anchor
-              component="button"
-              type="button"
-              size="xs"
-              c="dimmed"
-              onClick={onRestart}
-              data-testid="mfa-restart"
-            >
-              Start over with the password
-            </Anchor>
-          </Stack>
-        </form>
-      </Paper>
-    </Center>
+    <SignInCard subtitle="Two-step sign-in" onSubmit={submit}>
+      {error && (
+        <Alert color="red" variant="light" data-testid="mfa-error" role="alert">
+          {error.message}
+        </Alert>
+      )}
+      <TextInput
+        label="Authentication code or recovery code"
+        description="The 6-digit code from your authenticator app"
+        autoComplete="one-time-code"
+        inputMode="text"
+        autoFocus
+        required
+        value={code}
+        onChange={(e) => setCode(e.currentTarget.value)}
+        data-testid="mfa-code"
+      />
+      <Button type="submit" loading={busy} disabled={!code.trim()} data-testid="mfa-submit">
+        Verify
+      </Button>
+      <Anchor
+        component="button"
+        type="button"
+        size="xs"
+        c="dimmed"
+        onClick={onRestart}
+        data-testid="mfa-restart"
+      >
+        Start over with the password
+      </Anchor>
+    </SignInCard>
   );
 }

@@ -1,23 +1,11 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Center,
-  Group,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from "@mantine/core";
+import { Alert, Button, PasswordInput, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { MfaLoginStep } from "../account/mfa-login-step.js";
 import { ApiError, errorMessage } from "../api/problem.js";
-import { Logo } from "../components/logo.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { useAuth } from "./auth-context.js";
+import { SignInCard } from "./sign-in-card.js";
 import { SsoSignIn, takeSsoMfaToken } from "./sso-sign-in.js";
 
 /** Only same-origin paths: `next` comes from the URL and must not send the user elsewhere. */
@@ -76,53 +64,37 @@ export function LoginPage() {
   };
 
   return (
-    <Center mih="100vh" bg="dark.9">
-      <Paper w={360} p="xl" withBorder bg="dark.7">
-        <form onSubmit={submit}>
-          <Stack gap="md">
-            <Group gap="sm">
-              <Logo size={32} />
-              <Box>
-                <Title order={3}>Vigil</Title>
-                <Text size="xs" c="dimmed">
-                  Security operations console
-                </Text>
-              </Box>
-            </Group>
-            {expired && !error && (
-              <Alert color="yellow" variant="light">
-                Your session has ended. Please sign in again.
-              </Alert>
-            )}
-            {error && (
-              <Alert color="red" variant="light" data-testid="login-error" role="alert">
-                {error}
-              </Alert>
-            )}
-            <TextInput
-              label="Username"
-              autoComplete="username"
-              autoFocus
-              required
-              value={username}
-              onChange={(e) => setUsername(e.currentTarget.value)}
-              data-testid="login-username"
-            />
-            <PasswordInput
-              label="Password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              data-testid="login-password"
-            />
-            <Button type="submit" loading={busy} disabled={!username || !password} data-testid="login-submit">
-              Sign in
-            </Button>
-          </Stack>
-        </form>
-        <SsoSignIn next={next} />
-      </Paper>
-    </Center>
+    <SignInCard subtitle="Security operations console" onSubmit={submit} after={<SsoSignIn next={next} />}>
+      {expired && !error && (
+        <Alert color="yellow" variant="light">
+          Your session has ended. Please sign in again.
+        </Alert>
+      )}
+      {error && (
+        <Alert color="red" variant="light" data-testid="login-error" role="alert">
+          {error}
+        </Alert>
+      )}
+      <TextInput
+        label="Username"
+        autoComplete="username"
+        autoFocus
+        required
+        value={username}
+        onChange={(e) => setUsername(e.currentTarget.value)}
+        data-testid="login-username"
+      />
+      <PasswordInput
+        label="Password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.currentTarget.value)}
+        data-testid="login-password"
+      />
+      <Button type="submit" loading={busy} disabled={!username || !password} data-testid="login-submit">
+        Sign in
+      </Button>
+    </SignInCard>
   );
 }
