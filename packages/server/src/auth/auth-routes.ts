@@ -3,7 +3,7 @@ import { principalOf } from "../http/guard.js";
 import { HttpProblem, problemResponses } from "../http/problem.js";
 import { LoginBody, LoginReply, MeSchema, PasswordBody } from "./auth-schemas.js";
 import type { AuthService } from "./auth-service.js";
-import { createLoginThrottle, type LoginThrottle } from "./login-throttle.js";
+import { createLoginThrottle, type LoginThrottle, signInRateLimit } from "./login-throttle.js";
 import { finishLogin } from "./mfa-login.js";
 import { MfaChallengeReply } from "./mfa-schemas.js";
 import type { MfaService } from "./mfa-service.js";
@@ -44,17 +44,10 @@ export function authRoutes(deps: {
       {
         config: {
           access: "public",
-          rateLimit: {
-            max: deps.loginRateLimit.max,
-            timeWindow: deps.loginRateLimit.timeWindowMs,
-            // Counted after the body is parsed, so the key can include the username being tried.
-            hook: "preHandler",
-            keyGenerator: (request) => {
-              const body = request.body as { username?: unknown } | undefined;
-              const username = typeof body?.username === "string" ? body.username.toLowerCase() : "";
-              return `login|${request.ip}|${username}`;
-            },
-          },
+          // Counted per address and username being tried.
+          rateLimit: signInRateLimit(deps.loginRateLimit, "login", (b) =>
+            typeof b.username === "string" ? b.username.toLowerCase() : "",
+          ),
         },
         schema: {
           tags: ["auth"],

@@ -79,3 +79,23 @@ export function createLoginThrottle(options: LoginThrottleOptions, now: () => nu
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
+
+/**
+ * The route-level rate limit of a sign-in step (password or code), counted after the body is parsed so
+ * the key can name what is being tried: `key` turns the request into `<step>|<ip>|<what>`.
+ */
+export function signInRateLimit(
+  limit: { max: number; timeWindowMs: number },
+  step: string,
+  what: (body: Record<string, unknown>) => string,
+) {
+  return {
+    max: limit.max,
+    timeWindow: limit.timeWindowMs,
+    hook: "preHandler" as const,
+    keyGenerator: (request: { ip: string; body: unknown }) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      return `${step}|${request.ip}|${typeof body === "object" ? what(body) : ""}`;
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { HttpProblem, problemResponses } from "../http/problem.js";
 import type { LoginRateLimit } from "./auth-routes.js";
 import { IdParams, LoginReply } from "./auth-schemas.js";
 import type { AuthService } from "./auth-service.js";
-import type { LoginThrottle } from "./login-throttle.js";
+import { type LoginThrottle, signInRateLimit } from "./login-throttle.js";
 import { finishLogin } from "./mfa-login.js";
 import {
   MfaConfirmBody,
@@ -90,17 +90,10 @@ export function mfaRoutes(deps: {
         config: {
           access: "public",
           auditBody: withoutCodes,
-          rateLimit: {
-            max: deps.loginRateLimit.max,
-            timeWindow: deps.loginRateLimit.timeWindowMs,
-            hook: "preHandler",
-            // Per address and challenge, like the password step's per address and username.
-            keyGenerator: (request) => {
-              const body = request.body as { mfa_token?: unknown } | undefined;
-              const token = typeof body?.mfa_token === "string" ? sha256Hex(body.mfa_token).slice(0, 16) : "";
-              return `mfa|${request.ip}|${token}`;
-            },
-          },
+          // Per address and challenge, like the password step's per address and username.
+          rateLimit: signInRateLimit(deps.loginRateLimit, "mfa", (b) =>
+            typeof b.mfa_token === "string" ? sha256Hex(b.mfa_token).slice(0, 16) : "",
+          ),
         },
         schema: {
           tags: ["auth"],
