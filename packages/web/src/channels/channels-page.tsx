@@ -3,6 +3,7 @@ import { useState } from "react";
 import { errorMessage } from "../api/problem.js";
 import { useAuth } from "../auth/auth-context.js";
 import { roleAtLeast } from "../auth/roles.js";
+import { ClientTag } from "../components/client-tag.js";
 import { EmptyTableRow } from "../components/empty-row.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
@@ -110,7 +111,7 @@ export function ChannelsPage() {
                 opacity={c.enabled ? 1 : 0.55}
               >
                 <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
-                  {c.name}
+                  {c.name} <ClientTag client={c.client} />
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: "nowrap" }}>
                   <Badge size="xs" variant="outline" style={{ overflow: "visible" }}>

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useAuth } from "../../auth/auth-context.js";
 import { roleAtLeast } from "../../auth/roles.js";
 import { useChannels } from "../../channels/channel-queries.js";
+import { ClientTag } from "../../components/client-tag.js";
 import { EmptyTableRow } from "../../components/empty-row.js";
 import { ErrorNote, Loading } from "../../components/query-state.js";
 import { SeverityBadge } from "../../components/severity-badge.js";
@@ -23,7 +24,7 @@ export function AlertRulesPage() {
   usePageTitle("Alert rules");
   const { user } = useAuth();
   const isAdmin = roleAtLeast(user?.role, "supervisor");
-  const canTest = isAdmin || user?.role === "analyst";
+  const canTest = roleAtLeast(user?.role, "analyst");
   const rules = useAlertRules();
   const channels = useChannels();
   const { save } = useRuleActions();
@@ -99,7 +100,7 @@ export function AlertRulesPage() {
                 </Table.Td>
                 <Table.Td>
                   <Text size="xs" fw={600}>
-                    {r.name}
+                    {r.name} <ClientTag client={r.client} />
                   </Text>
                   {r.description && (
                     <Text size="xs" c="dimmed" lineClamp={1}>
