@@ -193,6 +193,9 @@ describe("client isolation across every route", () => {
         }
       }
     }
+    console.log(
+      `[isolation-sweep] ${routes.length} guarded routes × ${Object.keys(tokens).length} callers = ${calls} requests`,
+    );
     expect(leaks).toEqual([]);
     expect(calls).toBe(routes.length * Object.keys(tokens).length);
     // The sweep reaches the routes that hold client data.
