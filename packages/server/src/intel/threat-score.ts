@@ -68,7 +68,8 @@ export function threatLevel(score: number): ThreatLevel {
 }
 
 function weightOf(v: TieredVerdict): number {
-  const w = v.weight ?? PROVIDER_WEIGHTS[v.provider];
+  const own = v.verdict.status === "ok" ? v.verdict.weight : undefined;
+  const w = v.weight ?? own ?? PROVIDER_WEIGHTS[v.provider];
   return Number.isFinite(w) && w > 0 ? Math.min(1, w) : PROVIDER_WEIGHTS[v.provider];
 }
 

@@ -39,6 +39,11 @@ export type ProviderVerdict =
       /** A line an analyst reads: "reported 412 times, confidence 100". */
       detail: string;
       is_tor?: boolean;
+      /**
+       * How far this one answer is trusted, in (0, 1], when the provider says so (AbuseIPDB's
+       * distinct reporters, CrowdSec's trust score); absent = the provider's usual weight.
+       */
+      weight?: number;
     }
   /** The provider answered and does not know the IP: lowers confidence, not the score. */
   | { status: "not_found"; detail: string }
