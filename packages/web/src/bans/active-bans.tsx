@@ -20,14 +20,17 @@ function StatusBadge({ ban }: { ban: Ban }) {
 /** Active and permanent bans, with a live countdown; a row opens the detail drawer. */
 export function ActiveBans({
   q,
+  site = "",
   canAct,
   onOpen,
 }: {
   q: string;
+  /** Only this site's bans (empty: every visible site). */
+  site?: string;
   canAct: boolean;
   onOpen: (ip: string) => void;
 }) {
-  const bans = useBans("active,permanent", q);
+  const bans = useBans("active,permanent", q, site);
   const now = useNow();
   const [unbanning, setUnbanning] = useState<Ban | null>(null);
   if (bans.isPending) return <Loading />;

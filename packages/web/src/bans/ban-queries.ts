@@ -16,7 +16,7 @@ export const BAN_PAGE = 200;
 
 export const BAN_KEYS = {
   all: ["bans"] as const,
-  list: (status: string, q: string) => ["bans", "list", status, q] as const,
+  list: (status: string, q: string, site = "") => ["bans", "list", status, q, site] as const,
   detail: (ip: string) => ["bans", "detail", ip] as const,
   pending: ["bans", "pending"] as const,
   stats: ["bans", "stats"] as const,
@@ -30,14 +30,14 @@ export function useBanLiveRefresh(): void {
   useLiveRefresh(["new_ban", "ban_removed", "ban_pending", "ban_updated"], [BAN_KEYS.all]);
 }
 
-export function useBans(status: string, q: string) {
+export function useBans(status: string, q: string, site = "") {
   const api = useApi();
   return useQuery({
-    queryKey: BAN_KEYS.list(status, q),
+    queryKey: BAN_KEYS.list(status, q, site),
     queryFn: ({ signal }) =>
       api.get<{ items: Ban[]; next_cursor: string | null }>(
         "/api/v1/bans",
-        { status, q, limit: BAN_PAGE },
+        { status, q, limit: BAN_PAGE, ...(site ? { site } : {}) },
         signal,
       ),
     placeholderData: keepPreviousData,

@@ -1,6 +1,7 @@
-import { Badge, Group, Stack, Tabs, Text, TextInput, Title } from "@mantine/core";
+import { Badge, CloseButton, Group, Stack, Tabs, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
+import { useSearchParams } from "react-router";
 import { useAuth } from "../auth/auth-context.js";
 import { roleAtLeast } from "../auth/roles.js";
 import { formatCount } from "../format.js";
@@ -58,6 +59,9 @@ export function BansPage() {
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 250);
   const [open, setOpen] = useState<string | null>(null);
+  // `?site=` (from a site's page): the active bans of that site only.
+  const [params, setParams] = useSearchParams();
+  const site = params.get("site") ?? "";
   const pending = usePendingBans();
   const waiting = (pending.data ?? []).filter((p) => p.status === "pending").length;
   useBanLiveRefresh();
@@ -79,6 +83,14 @@ export function BansPage() {
         />
       </Group>
       <EnforcementBanner />
+      {site && (
+        <Group gap={4} data-testid="bans-site-filter">
+          <Badge variant="light" size="lg">
+            Site: {site}
+          </Badge>
+          <CloseButton size="sm" aria-label="Show every site" onClick={() => setParams({})} />
+        </Group>
+      )}
       {canAct && <BanForm />}
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List>
@@ -103,7 +115,7 @@ export function BansPage() {
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="active" pt="xs">
-          <ActiveBans q={q} canAct={canAct} onOpen={setOpen} />
+          <ActiveBans q={q} site={site} canAct={canAct} onOpen={setOpen} />
         </Tabs.Panel>
         <Tabs.Panel value="pending" pt="xs">
           <PendingBans canAct={canAct} />

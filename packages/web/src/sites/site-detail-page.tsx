@@ -9,7 +9,7 @@ import { formatCount, formatTime } from "../format.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { SiteOwner } from "./site-heading.js";
 import { HealthFigures } from "./site-health.js";
-import { siteAlertsLink, siteEventsLink } from "./site-links.js";
+import { siteAlertsLink, siteBansLink, siteEventsLink } from "./site-links.js";
 import { useSiteAttackers, useSiteDetail } from "./site-queries.js";
 import type { SiteHealth } from "./site-types.js";
 
@@ -73,7 +73,7 @@ export function SiteDetailPage() {
             { to: siteEventsLink(site.name), label: "Events", testId: "site-events-link" },
             { to: siteAlertsLink(site.name), label: "Alerts", testId: "site-alerts-link" },
             // The Bans page has no site filter; its lists show each ban's site.
-            { to: "/bans", label: "Bans", testId: "site-bans-link" },
+            { to: siteBansLink(site.name), label: "Bans", testId: "site-bans-link" },
           ].map((l) => (
             <Button
               key={l.testId}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { filtersFromSearch } from "../filters/filters.js";
-import { siteAlertsLink, siteDetailLink, siteEventsLink } from "./site-links.js";
+import { siteAlertsLink, siteBansLink, siteDetailLink, siteEventsLink } from "./site-links.js";
 
 const searchOf = (href: string) => new URLSearchParams(href.slice(href.indexOf("?") + 1));
 
@@ -15,6 +15,7 @@ describe("site links", () => {
 
   it("escapes names in the alerts filter and the detail path", () => {
     expect(searchOf(siteAlertsLink("a&b")).get("site")).toBe("a&b");
+    expect(searchOf(siteBansLink("a&b")).get("site")).toBe("a&b");
     expect(siteDetailLink("a b")).toBe("/sites/a%20b");
   });
 });

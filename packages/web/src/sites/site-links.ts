@@ -12,6 +12,11 @@ export function siteAlertsLink(site: string): string {
   return `/alerts?${new URLSearchParams({ site }).toString()}`;
 }
 
+/** The Bans page showing this site's active bans. */
+export function siteBansLink(site: string): string {
+  return `/bans?${new URLSearchParams({ site }).toString()}`;
+}
+
 export function siteDetailLink(site: string): string {
   return `/sites/${encodeURIComponent(site)}`;
 }
