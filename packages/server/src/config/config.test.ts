@@ -33,6 +33,26 @@ describe("configuration", () => {
     );
   });
 
+  it("threat intel: no keys, documented URLs and a 24 h cache by default; keys, URLs and TTL are read and checked", () => {
+    const d = loadConfig({ ...noFile }).threatIntel;
+    expect(d.cacheHours).toBe(24);
+    expect(d.providers.otx).toEqual({ key: null, url: null });
+    expect(Object.keys(d.providers)).toHaveLength(11);
+    const c = loadConfig({
+      ...noFile,
+      VIGIL_TI_OTX_KEY: "otx-k",
+      VIGIL_TI_ABUSEIPDB_URL: "http://127.0.0.1:9999",
+      VIGIL_TI_CACHE_HOURS: "6",
+    }).threatIntel;
+    expect(c.providers.otx.key).toBe("otx-k");
+    expect(c.providers.abuseipdb).toEqual({ key: null, url: "http://127.0.0.1:9999" });
+    expect(c.cacheHours).toBe(6);
+    expect(() => loadConfig({ ...noFile, VIGIL_TI_GREYNOISE_URL: "ftp://x" })).toThrow(
+      /VIGIL_TI_GREYNOISE_URL/,
+    );
+    expect(() => loadConfig({ ...noFile, VIGIL_TI_CACHE_HOURS: "0" })).toThrow(/VIGIL_TI_CACHE_HOURS/);
+  });
+
   it("names every bad value in one message", () => {
     const bad = () =>
       loadConfig({

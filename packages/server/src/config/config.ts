@@ -66,6 +66,30 @@ export interface VigilConfig {
     /** Detections on events from unregistered senders ban without approval (off: they wait for one). */
     fromUnregisteredSenders: boolean;
   };
+  /** Threat-intelligence providers (docs/THREAT-INTEL.md): keys and base URLs, and the cache TTL. */
+  threatIntel: ThreatIntelConfig;
+}
+
+/** The providers' names as they appear in `VIGIL_TI_<NAME>_KEY` / `VIGIL_TI_<NAME>_URL`. */
+export const THREAT_INTEL_PROVIDERS = [
+  "ipsum",
+  "otx",
+  "threatfox",
+  "urlhaus",
+  "internetdb",
+  "abuseipdb",
+  "greynoise",
+  "crowdsec",
+  "virustotal",
+  "criminalip",
+  "pulsedive",
+] as const;
+
+export interface ThreatIntelConfig {
+  /** How long a lookup's result is served from the cache (hours). */
+  cacheHours: number;
+  /** Per provider: its key (null = none) and base URL (null = the documented one). */
+  providers: Record<(typeof THREAT_INTEL_PROVIDERS)[number], { key: string | null; url: string | null }>;
 }
 
 export interface OidcConfig {
@@ -258,6 +282,21 @@ function readOidc(r: Reader): OidcConfig | null {
   };
 }
 
+function readThreatIntel(r: Reader): ThreatIntelConfig {
+  const providers = {} as ThreatIntelConfig["providers"];
+  for (const name of THREAT_INTEL_PROVIDERS) {
+    const upper = name.toUpperCase();
+    providers[name] = {
+      key: r.optional(S(`VIGIL_TI_${upper}_KEY`, `threat_intel.${name}.key`)),
+      url: r.url(S(`VIGIL_TI_${upper}_URL`, `threat_intel.${name}.url`), ["https:", "http:"]),
+    };
+  }
+  return {
+    cacheHours: r.int(S("VIGIL_TI_CACHE_HOURS", "threat_intel.cache_hours"), 24, 1, 24 * 30),
+    providers,
+  };
+}
+
 /** Reads and validates the configuration; throws ConfigError listing every bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const { file, fileName } = readConfigFile(env);
@@ -397,6 +436,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
         false,
       ),
     },
+    threatIntel: readThreatIntel(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -5,6 +5,7 @@ import type { OidcTables } from "../auth/oidc/oidc-tables.js";
 import type { DetectionTables } from "../detection/scenario-tables.js";
 import type { SourceTables } from "../ingest/sources/source-tables.js";
 import type { FeedTables } from "../intel/feeds/feed-tables.js";
+import type { ThreatIntelTables } from "../intel/lookup/lookup-tables.js";
 import type { BouncerTables } from "../response/bouncer/bouncer-tables.js";
 import type { EnforcementTables } from "../response/enforcement/enforcement-tables.js";
 import type { ResponseTables } from "../response/response-tables.js";
@@ -38,4 +39,5 @@ export interface StateDatabase
     ChannelTables,
     AlertTables,
     OidcTables,
-    TenancyTables {}
+    TenancyTables,
+    ThreatIntelTables {}

@@ -14,6 +14,7 @@ import * as tenancy from "./0012-tenancy.js";
 import * as mfa from "./0013-mfa.js";
 import * as oidc from "./0014-oidc.js";
 import * as bouncerDecisionSites from "./0015-bouncer-decision-sites.js";
+import * as threatIntel from "./0016-threat-intel.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -35,4 +36,5 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0013-mfa": mfa,
   "0014-oidc": oidc,
   "0015-bouncer-decision-sites": bouncerDecisionSites,
+  "0016-threat-intel": threatIntel,
 };
