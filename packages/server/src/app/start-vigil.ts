@@ -24,6 +24,7 @@ import { sourceRoutes } from "../ingest/sources/source-routes.js";
 import { createSyslogListeners, type SyslogListeners } from "../ingest/syslog/index.js";
 import { TableWriter } from "../ingest/table-writer.js";
 import { createFeeds } from "../intel/feeds/feeds-feature.js";
+import { createThreatIntel } from "../intel/lookup/threat-intel-feature.js";
 import { LiveHub } from "../live/live-hub.js";
 import { wsRoutes } from "../live/ws-routes.js";
 import { banLine, detectionLine, logLine } from "../ops/activity-log.js";
@@ -199,6 +200,17 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       secretKey,
     });
     closers.push(() => feeds.close());
+    // Threat intelligence: per-IP provider lookups, cached in the state store (docs/THREAT-INTEL.md).
+    const threatIntel = createThreatIntel({
+      db: state.db,
+      config: config.threatIntel,
+      log: log.child({ component: "threat-intel" }),
+      geo: (ip) => {
+        const g = geo.lookup(ip);
+        return g ? { country: g.country || null, asn: g.asn || null } : null;
+      },
+    });
+    closers.push(() => threatIntel.close());
     const enforcement = createEnforcement({
       db: state.db,
       secretKey,
@@ -340,6 +352,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
         enforcementRoutes({ db: state.db, enforcement }),
         bouncerRoutes({ db: state.db }),
         feeds.routes,
+        threatIntel.routes,
         alerts.routes,
         opsRoutes({
           version,

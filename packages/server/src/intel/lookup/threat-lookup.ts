@@ -14,6 +14,7 @@ import {
   recordBackoff,
   recordError,
   reserveCall,
+  usageOn,
   utcDay,
 } from "./provider-usage.js";
 
@@ -71,7 +72,23 @@ export interface LookupRequest {
   refresh?: boolean;
 }
 
+/** One provider's standing today, for the providers page: never its key. */
+export interface ProviderStatus {
+  name: string;
+  tier: Tier;
+  needs_key: boolean;
+  configured: boolean;
+  /** Calls made today (UTC) and the daily limit (null = unlimited). */
+  used_today: number;
+  daily_limit: number | null;
+  backoff_until: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+}
+
 export interface ThreatLookup {
+  /** Every provider's configuration state, today's usage and last error. */
+  providers(): Promise<ProviderStatus[]>;
   lookup(ip: string, req?: LookupRequest): Promise<ThreatLookupResult>;
   /** The cached result if any, however old (no provider is asked). */
   cached(ip: string): Promise<ThreatLookupResult | null>;
@@ -226,7 +243,26 @@ export function createThreatLookup(o: ThreatLookupOptions): ThreatLookup {
     return { ...result, cached: true };
   }
 
+  async function providers(): Promise<ProviderStatus[]> {
+    const usage = await usageOn(o.db, now());
+    return o.providers.map((spec) => {
+      const u = usage.get(spec.name);
+      return {
+        name: spec.name,
+        tier: spec.tier,
+        needs_key: spec.needsKey,
+        configured: !spec.needsKey || settingsOf(spec).key !== null,
+        used_today: u?.used ?? 0,
+        daily_limit: limitOf(spec),
+        backoff_until: u?.backoff_until ? new Date(u.backoff_until).toISOString() : null,
+        last_error: u?.last_error ?? null,
+        last_error_at: u?.last_error_at ? new Date(u.last_error_at).toISOString() : null,
+      };
+    });
+  }
+
   return {
+    providers,
     refusal,
     cached,
     async lookup(text, req = {}) {
