@@ -117,10 +117,13 @@ describe("enforcement routes and the plain-text blocklist", () => {
     expect(dup.statusCode).toBe(409);
 
     await waitFor(() => fw.members(GROUP_TEMPORARY).length === 1);
-    const list = await t.app.inject({
-      method: "GET",
-      url: "/api/v1/enforcement/targets",
-      headers: t.as("audit"),
+    const listTargets = () =>
+      t.app.inject({ method: "GET", url: "/api/v1/enforcement/targets", headers: t.as("audit") });
+    // The firewall holds the ban a moment before the sync records its status: wait for the record.
+    let list = await listTargets();
+    await waitFor(async () => {
+      list = await listTargets();
+      return (list.json() as { items: TargetView[] }).items[0]?.status.state === "ok";
     });
     const [item] = (list.json() as { items: TargetView[] }).items;
     expect(list.body).not.toContain("s3cret-pass");
@@ -272,9 +275,10 @@ describe("enforcement routes and the plain-text blocklist", () => {
   });
 });
 
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+/** Polls a condition (sync or async); the time limit only guards against a hang, it asserts no speed. */
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 20));
   }
