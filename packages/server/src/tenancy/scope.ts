@@ -15,28 +15,11 @@ export function canSee(scope: SiteScope, site: string): boolean {
   return scope.kind === "all" || scope.sites.includes(site);
 }
 
-/** Operator staff (or an operator key): sees every client and the platform's own records. */
-export function isStaff(scope: SiteScope): boolean {
-  return scope.kind === "all";
-}
-
 /** A 403 naming the site when the scope does not reach it; unknown and foreign sites answer alike. */
 export function assertSite(scope: SiteScope, site: string): void {
   if (!canSee(scope, site)) {
     throw new HttpProblem(403, `Forbidden: site "${site}" is not one of your sites`);
   }
-}
-
-/**
- * The sites a list should be filtered to: the one asked for (checked against the scope), else the
- * scope's sites, else null (no filter: staff asking for everything).
- */
-export function siteFilter(scope: SiteScope, requested?: string | null): readonly string[] | null {
-  if (requested) {
-    assertSite(scope, requested);
-    return [requested];
-  }
-  return visibleSites(scope);
 }
 
 /** Sites of a record that the scope may see (a ban applying to several clients' sites shows yours). */

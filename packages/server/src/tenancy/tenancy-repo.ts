@@ -47,8 +47,9 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
   }
 
   return {
-    async listClients(): Promise<ClientRow[]> {
-      return db
+    /** Every client with its counts, or the one named. */
+    async listClients(name?: string): Promise<ClientRow[]> {
+      let q = db
         .selectFrom("clients")
         .select([
           "name",
@@ -56,13 +57,13 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
           "created_at",
           sql<number>`(select count(*)::int from sites where sites.client = clients.name)`.as("site_count"),
           sql<number>`(select count(*)::int from users where users.client = clients.name)`.as("user_count"),
-        ])
-        .orderBy("name")
-        .execute();
+        ]);
+      if (name !== undefined) q = q.where("name", "=", name);
+      return q.orderBy("name").execute();
     },
 
     async getClient(name: string): Promise<ClientRow | undefined> {
-      return (await this.listClients()).find((c) => c.name === name);
+      return (await this.listClients(name))[0];
     },
 
     async createClient(input: { name: string; description?: string | null | undefined }): Promise<void> {

@@ -1,5 +1,4 @@
 import type { ProviderSpec, ProviderVerdict } from "../providers/provider.js";
-import { readThreatFox } from "../providers/threatfox.js";
 
 /**
  * The one place Vigil talks HTTP to a threat-intelligence provider: build the request from the spec,
@@ -24,7 +23,17 @@ export function providerUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, "")}${path}`;
 }
 
+/** A key some provider takes in the query string (Pulsedive) must never reach a stored or shown error. */
+function withoutKey(verdict: ProviderVerdict, key: string | null): ProviderVerdict {
+  if (!key || verdict.status === "ok" || !verdict.detail.includes(key)) return verdict;
+  return { ...verdict, detail: verdict.detail.replaceAll(key, "********") };
+}
+
 export async function callProvider(c: ProviderCall): Promise<ProviderVerdict> {
+  return withoutKey(await askProvider(c), c.key);
+}
+
+async function askProvider(c: ProviderCall): Promise<ProviderVerdict> {
   const req = c.spec.request(c.ip, c.key);
   const doFetch = c.fetch ?? ((url, init) => fetch(url, init));
   const timeoutMs = c.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -53,9 +62,7 @@ export async function callProvider(c: ProviderCall): Promise<ProviderVerdict> {
     return { status: "error", detail: `unreachable: ${cause?.code ?? cause?.message ?? e.message}` };
   }
   try {
-    // ThreatFox's reader needs the IP to drop IOCs of other addresses sharing its prefix.
-    if (c.spec.name === "threatfox") return readThreatFox(status, body, headers, c.ip);
-    return c.spec.read(status, body, headers);
+    return c.spec.read(status, body, headers, c.ip);
   } catch (err) {
     return { status: "error", detail: `unreadable answer: ${(err as Error).message}` };
   }

@@ -62,6 +62,9 @@ export interface ProviderSpec {
   /** Free daily quota from the reference (editable per install). null = unlimited. */
   defaultDailyQuota: number | null;
   request(ip: string, key: string | null): ProviderRequest;
-  /** Maps the HTTP answer (status, body text, headers) to a verdict; never throws. */
-  read(status: number, body: string, headers: Record<string, string>): ProviderVerdict;
+  /**
+   * Maps the HTTP answer (status, body text, headers) to a verdict; never throws. `ip` is the address
+   * asked about, for providers whose search matches more than it (ThreatFox).
+   */
+  read(status: number, body: string, headers: Record<string, string>, ip?: string): ProviderVerdict;
 }

@@ -89,7 +89,7 @@ export const threatfox: ProviderSpec = {
       body: JSON.stringify({ query: "search_ioc", search_term: ip, exact_match: false }),
     };
   },
-  read(status, body, headers) {
-    return readThreatFox(status, body, headers, null);
+  read(status, body, headers, ip) {
+    return readThreatFox(status, body, headers, ip ?? null);
   },
 };
