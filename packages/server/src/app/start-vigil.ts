@@ -209,6 +209,8 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
         const g = geo.lookup(ip);
         return g ? { country: g.country || null, asn: g.asn || null } : null;
       },
+      feeds: feeds.reputation,
+      onThreat: (t) => hub.publish("threat_detected", t, { sites: t.sites }),
     });
     closers.push(() => threatIntel.close());
     const enforcement = createEnforcement({
@@ -231,7 +233,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
     const banLog = log.child({ component: "bans" });
     const response = createResponse({
       db: state.db,
-      reputation: feeds.reputation,
+      reputation: threatIntel.reputation,
       countryOf,
       autoBan: { ownNetworks: config.bans.ownNetworks, banUnregistered: config.bans.fromUnregisteredSenders },
       log: banLog,
@@ -242,6 +244,8 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
         hub.publish(change.type, change.data, { ...(site ? { site } : {}), sites });
         enforcement.notifyChange();
         alerts.onBanChange(change);
+        if (change.type === "ban_pending")
+          threatIntel.enrichment.enqueue(change.data.ip, "pending", site ?? "");
       },
     });
     closers.push(() => response.close());
@@ -260,6 +264,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       thresholdFor: firstOffence.thresholdFor,
       onDetection: (d) => {
         logLine(detectionLog, detectionLine(d));
+        threatIntel.enrichment.enqueue(d.value, "detection", d.site);
         if (d.action === "alert") alerts.onDetection(d);
         if (d.action !== "ban") return;
         response.bans
@@ -285,7 +290,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       hub,
       metrics,
       log,
-      onEvents: [detection.consume, alerts.consume],
+      onEvents: [detection.consume, alerts.consume, threatIntel.consume],
     });
 
     const syslog = await createSyslogListeners({
@@ -342,7 +347,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       },
       features: [
         httpMetricsPlugin(metrics),
-        eventRoutes({ eventStore, db: state.db }),
+        eventRoutes({ eventStore, db: state.db, geo }),
         tenancy.routes,
         sourceRoutes(sources),
         httpIngestRoutes({ ingest, geo, metrics }),

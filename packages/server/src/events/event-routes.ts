@@ -1,6 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import type { Kysely } from "kysely";
 import { triageFor } from "../alerts/triage/triage-repo.js";
+import type { GeoInfo } from "../geo/geoip.js";
 import { BadParameterError, shown } from "../query/bad-parameter.js";
 import { type EventFilter, parseEventFilter } from "../query/event-filter.js";
 import type { EventStore } from "../storage/event-store.js";
@@ -18,6 +19,7 @@ import {
   TopQuery,
   TopSchema,
 } from "./event-schemas.js";
+import { ipSummaryRoutes } from "./ip-summary.js";
 import { notFound, parseBoundedInt, READ_EVENTS, scopeSitesOf, withBadParameters } from "./route-support.js";
 
 export interface EventRoutesDeps {
@@ -26,6 +28,8 @@ export interface EventRoutesDeps {
   now?: () => number;
   /** The state store: with it, each event carries its triage (status, assignee) or null. */
   db?: Kysely<StateDatabase>;
+  /** GeoIP for the IP summary's country and AS (else the IP's latest event's). */
+  geo?: { lookup(ip: string): GeoInfo | null };
 }
 
 const TAGS = ["events"];
@@ -35,7 +39,12 @@ const bad = { 400: ProblemBody };
  * `GET /api/v1/events` and its views (detail, stats, timeline, top, geo). Every route reads the
  * same filter from the query string; a site-bound API key sees only its site whatever it asks.
  */
-export function eventRoutes({ eventStore, now = Date.now, db }: EventRoutesDeps): FastifyPluginAsyncTypebox {
+export function eventRoutes({
+  eventStore,
+  now = Date.now,
+  db,
+  geo,
+}: EventRoutesDeps): FastifyPluginAsyncTypebox {
   const repo = createEventRepository(eventStore);
 
   /** One parameterised `where event_id in (…)` per page. */
@@ -144,6 +153,8 @@ export function eventRoutes({ eventStore, now = Date.now, db }: EventRoutesDeps)
       (request, reply) =>
         withBadParameters(reply, async () => ({ items: await repo.geo(filterOf(request.query, request)) })),
     );
+
+    await app.register(ipSummaryRoutes({ eventStore, now, geo }));
 
     app.get(
       "/api/v1/events/:id",

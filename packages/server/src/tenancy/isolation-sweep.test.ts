@@ -202,6 +202,7 @@ describe("client isolation across every route", () => {
     const swept = new Set(routes.map((r) => `${r.method} ${r.url}`));
     for (const r of [
       "GET /api/v1/events",
+      "GET /api/v1/ips/:ip",
       "GET /api/v1/alerts",
       "GET /api/v1/bans",
       "GET /api/v1/sites",

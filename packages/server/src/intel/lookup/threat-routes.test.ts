@@ -81,6 +81,17 @@ describe("threat-intel routes", () => {
     expect(fakeOtx.requests).toHaveLength(2);
   });
 
+  it("serves cache_only reads to audit and analysts without asking any provider", async () => {
+    const before = fakeOtx.requests.length;
+    const never = await get("/api/v1/threats/45.155.205.77?cache_only=true", "analyst");
+    expect(never.statusCode).toBe(404);
+    expect(never.headers["content-type"]).toContain("application/problem+json");
+    const stored = await get(`/api/v1/threats/${BAD}?cache_only=true`, "audit");
+    expect(stored.statusCode).toBe(200);
+    expect((stored.json() as ThreatLookupResult).cached).toBe(true);
+    expect(fakeOtx.requests.length).toBe(before);
+  });
+
   it("answers 400 problems for an invalid or a private IP", async () => {
     for (const ip of ["not-an-ip", "10.0.0.1", "127.0.0.1"]) {
       const res = await get(`/api/v1/threats/${ip}`, "analyst");

@@ -64,17 +64,35 @@ const ThreatResult = Type.Object(
   { title: "ThreatLookupResult" },
 );
 
-const ProviderStatus = Type.Object({
-  name: Type.String(),
-  tier: Type.Integer({ minimum: 1, maximum: 3 }),
-  needs_key: Type.Boolean(),
-  configured: Type.Boolean({ description: "has its key (or needs none); keys are never shown" }),
-  used_today: Type.Integer(),
-  daily_limit: Type.Union([Type.Integer(), Type.Null()], { description: "null = no published limit" }),
-  backoff_until: NullableDate,
-  last_error: Type.Union([Type.String(), Type.Null()]),
-  last_error_at: NullableDate,
-});
+export const ProviderStatus = Type.Object(
+  {
+    name: Type.String(),
+    tier: Type.Integer({ minimum: 1, maximum: 3 }),
+    needs_key: Type.Boolean(),
+    configured: Type.Boolean({ description: "has its key (or needs none); keys are never shown" }),
+    key_set: Type.Boolean({ description: "a key is set; the key itself is never shown" }),
+    key_source: Type.Union([Type.Literal("env"), Type.Literal("console"), Type.Null()], {
+      description: "where the key comes from: VIGIL_TI_<NAME>_KEY, or set in the console (which wins)",
+    }),
+    used_today: Type.Integer(),
+    daily_limit: Type.Union([Type.Integer(), Type.Null()], { description: "null = no limit" }),
+    backoff_until: NullableDate,
+    last_error: Type.Union([Type.String(), Type.Null()]),
+    last_error_at: NullableDate,
+    list: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Boolean(),
+          entries: Type.Union([Type.Integer(), Type.Null()]),
+          loaded_at: NullableDate,
+          updated: Type.Union([Type.String(), Type.Null()]),
+        },
+        { description: "IPsum only: the downloaded list answered from memory" },
+      ),
+    ),
+  },
+  { title: "ThreatProviderStatus" },
+);
 
 function isAnalyst(req: FastifyRequest): boolean {
   const p = req.principal;
@@ -118,14 +136,28 @@ export const threatRoutes =
           summary:
             "Threat score of one IP: the cached result, or a fresh lookup (analyst; refresh=true bypasses the cache)",
           params: Type.Object({ ip: Type.String({ maxLength: 64 }) }),
-          querystring: Type.Object({ refresh: Type.Optional(Type.Boolean()) }),
-          response: { 200: ThreatResult, ...problemResponses(400, 403) },
+          querystring: Type.Object({
+            refresh: Type.Optional(Type.Boolean()),
+            cache_only: Type.Optional(
+              Type.Boolean({
+                description:
+                  "Only the stored result (even stale), never a provider call: 404 when the IP was never looked up",
+              }),
+            ),
+          }),
+          response: { 200: ThreatResult, ...problemResponses(400, 403, 404) },
         },
       },
       async (req) => {
         const { ip } = req.params;
         const refused = await lookup.refusal(ip);
         if (refused) throw new HttpProblem(400, refused.reason);
+        // Lists of many IPs (the console's Advanced Threat page) show scores without spending quota.
+        if (req.query.cache_only === true) {
+          const stored = await lookup.cached(ip);
+          if (!stored) throw new HttpProblem(404, `${ip} has not been looked up yet`);
+          return stored;
+        }
         const refresh = req.query.refresh === true;
         const analyst = isAnalyst(req);
         if (refresh && !analyst)
