@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OFFLINE_THREAT_INTEL_ENV } from "../../packages/server/src/test-support/offline-threat-intel.js";
 
 /**
  * Vigil as a separate process, started the way a user starts it (the server's main module), so a test
@@ -39,6 +40,8 @@ export async function startServerProcess(
       VIGIL_LOG_LEVEL: "warn",
       VIGIL_HTTP_HOST: "127.0.0.1",
       VIGIL_SYSLOG_HOST: "127.0.0.1",
+      // No provider on the internet is ever asked from a test (a test's fakes override these).
+      ...OFFLINE_THREAT_INTEL_ENV,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

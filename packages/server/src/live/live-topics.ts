@@ -4,7 +4,7 @@ import { SEVERITIES } from "../ingest/event.js";
  * What a live client can subscribe to. A console page subscribes to what it shows, so a page that
  * shows no events receives no events (at 2,000 ev/s the event topic alone is most of the traffic).
  */
-export const TOPICS = ["events", "stats", "alerts", "bans", "detections"] as const;
+export const TOPICS = ["events", "stats", "alerts", "bans", "detections", "threats"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** The topic of each message type the server publishes; an unlisted type is its own topic. */
@@ -19,6 +19,7 @@ const TOPIC_OF_TYPE: Record<string, Topic> = {
   ban_updated: "bans",
   enforcement_status: "bans",
   detection: "detections",
+  threat_detected: "threats",
 };
 
 export function topicOf(type: string): string {

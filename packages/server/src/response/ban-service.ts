@@ -106,14 +106,17 @@ export function createBanService(deps: BanServiceDeps) {
         { rule_id: detection.rule_id, url: detection.url, hostname: detection.hostname, ip },
         now,
       );
-      const [whitelist, current, geo, geoblock, rep, sourceNets] = await Promise.all([
+      const [whitelist, current, geo, geoblock, sourceNets] = await Promise.all([
         whitelistFor(db, ip),
         db.selectFrom("bans").selectAll().where("ip", "=", ip).executeTakeFirst(),
         getGeoZone(db),
         geoblockFor(db, country),
-        reputation.score(ip),
         sourceNetworksHolding(db, ip),
       ]);
+      // A threat-intelligence lookup spends provider quota and takes seconds: only when the score
+      // can change the outcome (validate_threat, or an authorized country's reputation gate).
+      const deep = Boolean(detection.validate_threat) || zoneOf(geo, country) === "authorized";
+      const rep = await reputation.score(ip, { deep });
       // Already banned for other sites: this site's firewalls must block the attacker too.
       const banned = current ? toBan(current) : null;
       if (
@@ -145,7 +148,7 @@ export function createBanService(deps: BanServiceDeps) {
           };
         }
       }
-      const decision = decide(
+      const decided = decide(
         { ...detection, value: ip, country },
         {
           whitelist,
@@ -162,6 +165,11 @@ export function createBanService(deps: BanServiceDeps) {
           now,
         },
       );
+      // The reputation's own caveat (e.g. providers unreachable, feeds stood in) goes into the reason.
+      const decision =
+        rep.note && decided.kind !== "ignore" && decided.kind !== "log_only"
+          ? { ...decided, reason: `${decided.reason}; ${rep.note}` }
+          : decided;
       if (decision.kind === "ban") {
         const ban = await db.transaction().execute(async (trx) => {
           const locked = await lockBan(trx, ip);
@@ -181,6 +189,7 @@ export function createBanService(deps: BanServiceDeps) {
               country,
               geo_zone: decision.geo_zone,
               threat_score: decision.threat_score,
+              threat_sources: rep.sources,
               actor: "detect2ban",
               action: decision.tier > 0 ? "escalate" : "ban",
             },
@@ -235,6 +244,8 @@ export function createBanService(deps: BanServiceDeps) {
       }
       const geo = await getGeoZone(db);
       const country = deps.countryOf?.(ip) ?? "";
+      // What is already known (feeds, a cached lookup) is recorded with the ban; nothing is spent.
+      const rep = await reputation.score(ip, { deep: false });
       const ban = await db.transaction().execute(async (trx) => {
         const existing = await lockBan(trx, ip);
         const decision = banDecision({}, existing?.ban_count ?? 0, zoneOf(geo, country), 0, input.reason);
@@ -257,7 +268,8 @@ export function createBanService(deps: BanServiceDeps) {
             sites: sitesAfter(existing, isActiveBan(existing, now), input.site ?? null),
             country: country || (existing?.country ?? ""),
             geo_zone: decision.geo_zone,
-            threat_score: 0,
+            threat_score: rep.score,
+            threat_sources: rep.sources,
             actor: input.actor,
             action: isActiveBan(existing, now) || decision.tier > 0 ? "escalate" : "ban",
           },
@@ -323,6 +335,7 @@ export function createBanService(deps: BanServiceDeps) {
             country: pending.country,
             geo_zone: pending.geo_zone,
             threat_score: pending.threat_score,
+            threat_sources: pending.threat_sources,
             actor,
             action: "approve",
           },

@@ -26,6 +26,8 @@ export interface BanWrite {
   country: string;
   geo_zone: GeoZone;
   threat_score: number;
+  /** The providers or feeds that voted (empty when the policy asked no score). */
+  threat_sources?: string[];
   actor: string;
   action: BanHistoryAction;
 }
@@ -53,6 +55,7 @@ export async function writeBan(db: Db, w: BanWrite, existing: Ban | null, now: D
     country: w.country,
     geo_zone: w.geo_zone,
     threat_score_at_ban: w.threat_score,
+    threat_sources: w.threat_sources ?? [],
     immune_until: null,
     created_by: w.actor,
     updated_at: now,
@@ -81,6 +84,8 @@ export async function writeBan(db: Db, w: BanWrite, existing: Ban | null, now: D
     actor: w.actor,
     source: w.source,
     site: w.site,
+    threat_score: w.threat_score,
+    threat_sources: w.threat_sources ?? [],
     at: now,
   });
   return toBan(row);
@@ -132,6 +137,8 @@ export async function addHistory(
     actor: string;
     source: string;
     site?: string;
+    threat_score?: number | null;
+    threat_sources?: string[];
     at: Date;
   },
 ): Promise<void> {

@@ -77,6 +77,7 @@ export function ban(over: Partial<Ban> = {}): Ban {
     country: "CN",
     geo_zone: "neutral",
     threat_score_at_ban: 0,
+    threat_sources: [],
     immune_until: null,
     created_by: "detect2ban",
     ...over,

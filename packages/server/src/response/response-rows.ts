@@ -23,6 +23,7 @@ export function toBan(row: Selectable<BansTable>): Ban {
     country: row.country,
     geo_zone: row.geo_zone,
     threat_score_at_ban: row.threat_score_at_ban,
+    threat_sources: row.threat_sources ?? [],
     immune_until: isoOrNull(row.immune_until),
     created_by: row.created_by,
   };
@@ -79,6 +80,9 @@ export interface BanHistoryItem {
   source: string;
   /** The site whose detection or analyst made the change; "" for global or system changes. */
   site: string;
+  /** The threat score behind the change, when one was asked for, and the sources that voted. */
+  threat_score: number | null;
+  threat_sources: string[];
 }
 
 export function toHistory(row: Selectable<BanHistoryTable>): BanHistoryItem {
@@ -93,5 +97,7 @@ export function toHistory(row: Selectable<BanHistoryTable>): BanHistoryItem {
     actor: row.actor,
     source: row.source,
     site: row.site,
+    threat_score: row.threat_score ?? null,
+    threat_sources: row.threat_sources ?? [],
   };
 }

@@ -37,6 +37,9 @@ export const BanSchema = Type.Object({
   country: Type.String(),
   geo_zone: Zone,
   threat_score_at_ban: Type.Integer(),
+  threat_sources: Type.Array(Type.String(), {
+    description: "Threat-intelligence providers or blocklist feeds whose verdict counted toward the ban",
+  }),
   immune_until: NullableTime,
   created_by: Type.String(),
 });
@@ -62,6 +65,10 @@ export const HistorySchema = Type.Object({
     description: "The site whose detection or analyst made the change; empty when global",
   }),
   source: Type.String(),
+  threat_score: Type.Union([Type.Integer(), Type.Null()], {
+    description: "The threat score behind the change, when the policy asked for one",
+  }),
+  threat_sources: Type.Array(Type.String()),
 });
 
 export const PendingSchema = Type.Object({

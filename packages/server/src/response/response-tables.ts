@@ -28,6 +28,8 @@ export interface BansTable {
   country: Generated<string>;
   geo_zone: ColumnType<GeoZone, GeoZone | undefined, GeoZone>;
   threat_score_at_ban: Generated<number>;
+  /** The threat-intelligence providers (or blocklist feeds) whose verdict counted toward the ban. */
+  threat_sources: ColumnType<string[], string[] | undefined, string[]>;
   immune_until: NullableTimestamp;
   created_by: Generated<string>;
   updated_at: DefaultedTimestamp;
@@ -53,6 +55,9 @@ export interface BanHistoryTable {
   source: Generated<string>;
   /** The site whose detection or analyst made this change; "" for global or system changes. */
   site: Generated<string>;
+  /** The threat score and voting sources behind this change, when a score was asked for. */
+  threat_score: ColumnType<number | null, number | null | undefined, number | null>;
+  threat_sources: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface WhitelistTable {

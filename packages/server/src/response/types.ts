@@ -28,6 +28,8 @@ export interface Ban {
   country: string;
   geo_zone: GeoZone;
   threat_score_at_ban: number;
+  /** The providers or feeds whose verdict counted toward the ban (empty when no score was asked for). */
+  threat_sources: string[];
   immune_until: string | null;
   created_by: string;
 }
@@ -84,8 +86,22 @@ export interface PendingBan {
   reviewed_at: string | null;
 }
 
-/** A reputation source for `validate_threat` (first: blocklist feed membership; later: the TI aggregator). */
+/** An IP's reputation as the ban policy sees it. */
+export interface Reputation {
+  /** 0-100. */
+  score: number;
+  /** The providers or feeds whose verdict counted. */
+  sources: string[];
+  /** Said in the ban's reason, e.g. that threat intelligence was unavailable and feeds stood in. */
+  note?: string;
+}
+
+/**
+ * A reputation source for the ban policy: blocklist feed membership alone, or threat intelligence
+ * over it (intel/threat-reputation.ts). `deep` asks for a provider lookup, which spends quota and
+ * takes time; without it the source answers from memory (feeds) or its cache.
+ */
 export interface ReputationProvider {
-  /** 0-100, with the sources that contributed. Never throws: an unknown IP scores 0. */
-  score(ip: string): Promise<{ score: number; sources: string[] }>;
+  /** Never throws: an unknown IP scores 0. */
+  score(ip: string, opts?: { deep?: boolean }): Promise<Reputation>;
 }

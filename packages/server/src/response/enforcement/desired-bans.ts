@@ -29,6 +29,7 @@ export function banFromRow(r: BanRow): Ban {
     country: String(r.country ?? ""),
     geo_zone: r.geo_zone as Ban["geo_zone"],
     threat_score_at_ban: Number(r.threat_score_at_ban),
+    threat_sources: Array.isArray(r.threat_sources) ? r.threat_sources.map(String) : [],
     immune_until: iso(r.immune_until),
     created_by: String(r.created_by ?? ""),
   };

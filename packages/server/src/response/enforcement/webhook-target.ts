@@ -133,6 +133,7 @@ function unknownBan(ip: string): Ban {
     country: "",
     geo_zone: "neutral",
     threat_score_at_ban: 0,
+    threat_sources: [],
     immune_until: null,
     created_by: "",
   };

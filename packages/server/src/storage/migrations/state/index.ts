@@ -15,6 +15,8 @@ import * as mfa from "./0013-mfa.js";
 import * as oidc from "./0014-oidc.js";
 import * as bouncerDecisionSites from "./0015-bouncer-decision-sites.js";
 import * as threatIntel from "./0016-threat-intel.js";
+import * as banThreatSources from "./0017-ban-threat-sources.js";
+import * as threatProviderSettings from "./0018-threat-provider-settings.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -37,4 +39,6 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0014-oidc": oidc,
   "0015-bouncer-decision-sites": bouncerDecisionSites,
   "0016-threat-intel": threatIntel,
+  "0017-ban-threat-sources": banThreatSources,
+  "0018-threat-provider-settings": threatProviderSettings,
 };
