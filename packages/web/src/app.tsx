@@ -26,6 +26,8 @@ import { SitesPage } from "./sites/sites-page.js";
 import { SourcesPage } from "./sources/sources-page.js";
 import { StatusPage } from "./status/status-page.js";
 import { theme } from "./theme.js";
+import { IpPage } from "./threats/ip-page.js";
+import { ThreatsPage } from "./threats/threats-page.js";
 import { WhitelistPage } from "./whitelist/whitelist-page.js";
 
 function makeQueryClient(): QueryClient {
@@ -78,6 +80,8 @@ export function App() {
                 <Route path="scenarios" element={<ScenariosPage />} />
                 <Route path="whitelist" element={<WhitelistPage />} />
                 <Route path="geo" element={<GeoPage />} />
+                <Route path="threats" element={<ThreatsPage />} />
+                <Route path="ip/:ip" element={<IpPage />} />
                 <Route path="enforcement" element={<EnforcementPage />} />
                 <Route path="feeds" element={<FeedsPage />} />
                 <Route path="sources" element={<SourcesPage />} />

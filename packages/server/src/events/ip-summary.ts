@@ -1,3 +1,5 @@
+export type { IpSummary } from "./ip-summary-types.js";
+
 import { type FastifyPluginAsyncTypebox, Type } from "@fastify/type-provider-typebox";
 import type { GeoInfo } from "../geo/geoip.js";
 import { BadParameterError, shown } from "../query/bad-parameter.js";
@@ -8,6 +10,7 @@ import type { EventStore } from "../storage/event-store.js";
 import { isoFromMs, num } from "./event-json.js";
 import type { KeyCount } from "./event-repository.js";
 import { FilterQuery, ProblemBody } from "./event-schemas.js";
+import type { IpSummary } from "./ip-summary-types.js";
 import { READ_EVENTS, scopeSitesOf, withBadParameters } from "./route-support.js";
 
 /**
@@ -20,24 +23,6 @@ import { READ_EVENTS, scopeSitesOf, withBadParameters } from "./route-support.js
 /** An IP page looks back further than the explorer's day: a month shows a slow scanner's pattern. */
 export const IP_SUMMARY_RANGE_MS = 30 * 24 * 3600_000;
 const TOP_N = 10;
-
-export interface IpSummary {
-  ip: string;
-  country: string | null;
-  asn: number | null;
-  as_org: string | null;
-  from: string;
-  to: string;
-  first_seen: string | null;
-  last_seen: string | null;
-  total: number;
-  by_log_type: KeyCount[];
-  by_action: KeyCount[];
-  by_site: KeyCount[];
-  top_hosts: KeyCount[];
-  top_ports: KeyCount[];
-  top_urls: KeyCount[];
-}
 
 export interface IpSummaryDeps {
   eventStore: EventStore;

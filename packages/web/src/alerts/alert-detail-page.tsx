@@ -4,6 +4,7 @@ import { Link, useParams } from "react-router";
 import type { ApiEvent } from "../api/types.js";
 import { useAuth } from "../auth/auth-context.js";
 import { roleAtLeast } from "../auth/roles.js";
+import { looksLikeIp } from "../bans/ban-format.js";
 import { BannedBadge } from "../bans/banned-badge.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
@@ -11,6 +12,8 @@ import { EventDrawer } from "../events/event-drawer.js";
 import { EventsTable } from "../events/events-table.js";
 import { formatCount, formatTime } from "../format.js";
 import { usePageTitle } from "../layout/use-page-title.js";
+import { IpActions } from "../threats/ip-actions.js";
+import { IpLink } from "../threats/ip-link.js";
 import { AlertActions } from "./alert-actions.js";
 import { alertExplorer } from "./alert-links.js";
 import { useAlertDetail, useAlertLiveRefresh } from "./alert-queries.js";
@@ -49,7 +52,7 @@ function Facts({ alert }: { alert: AlertDetail }) {
               {alert.group_by} ={" "}
             </Text>
             <Text span ff="monospace">
-              {alert.group_value}
+              {looksLikeIp(alert.group_value) ? <IpLink ip={alert.group_value} filter /> : alert.group_value}
             </Text>
             <BannedBadge ip={alert.group_value} />
           </Fact>
@@ -121,6 +124,14 @@ export function AlertDetailPage() {
         </Title>
       </Group>
       {canAct && <AlertActions alert={alert} />}
+      {looksLikeIp(alert.group_value) && (
+        <Group gap="xs" align="center" data-testid="alert-ip-actions">
+          <Text size="xs" c="dimmed">
+            {alert.group_value}:
+          </Text>
+          <IpActions ip={alert.group_value} site={alert.site || undefined} />
+        </Group>
+      )}
       <Grid gap="sm">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Paper p="sm" withBorder>

@@ -1,9 +1,11 @@
 import { Group, Stack, Table, Text } from "@mantine/core";
+import { looksLikeIp } from "../bans/ban-format.js";
 import { BannedBadge } from "../bans/banned-badge.js";
 import { useNow } from "../bans/use-now.js";
 import { EmptyTableRow } from "../components/empty-row.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatTime } from "../format.js";
+import { IpLink } from "../threats/ip-link.js";
 import { formatAge } from "./alert-format.js";
 import { AlertRow } from "./alert-row.js";
 import { AlertStateBadge } from "./alert-state-badge.js";
@@ -57,7 +59,7 @@ export function CompactAlertsTable({ alerts, empty }: { alerts: Alert[]; empty: 
                 <Group gap={6} mt={2}>
                   {a.group_value && (
                     <Text span size="xs" c="dimmed" ff="monospace">
-                      {a.group_value}
+                      {looksLikeIp(a.group_value) ? <IpLink ip={a.group_value} /> : a.group_value}
                       <BannedBadge ip={a.group_value} />
                     </Text>
                   )}

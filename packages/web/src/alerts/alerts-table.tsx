@@ -1,10 +1,12 @@
 import { ScrollArea, Table, Text, Tooltip } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
+import { looksLikeIp } from "../bans/ban-format.js";
 import { BannedBadge } from "../bans/banned-badge.js";
 import { useNow } from "../bans/use-now.js";
 import { EmptyTableRow } from "../components/empty-row.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatCount, formatTime } from "../format.js";
+import { IpLink } from "../threats/ip-link.js";
 import { formatAge } from "./alert-format.js";
 import { AlertRow } from "./alert-row.js";
 import { AlertStateBadge } from "./alert-state-badge.js";
@@ -70,7 +72,7 @@ export function AlertsTable({ alerts, empty }: { alerts: Alert[]; empty: string 
                 className="truncate"
                 title={a.group_by ? `${a.group_by} = ${a.group_value}` : undefined}
               >
-                {a.group_value}
+                {looksLikeIp(a.group_value) ? <IpLink ip={a.group_value} /> : a.group_value}
                 <BannedBadge ip={a.group_value} />
               </Table.Td>
               <Table.Td ta="right" className="num">

@@ -4,6 +4,7 @@ import type { Ban } from "../api/response-types.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { sitesLabel } from "../components/site-options.js";
 import { formatTime } from "../format.js";
+import { IpLink } from "../threats/ip-link.js";
 import { formatRemaining, STATUS_COLOR, tierLabel } from "./ban-format.js";
 import { BAN_PAGE, useBanActions, useBans } from "./ban-queries.js";
 import { CountryCell } from "./country-cell.js";
@@ -71,7 +72,9 @@ export function ActiveBans({
               style={{ cursor: "pointer" }}
               onClick={() => onOpen(b.ip)}
             >
-              <Table.Td ff="monospace">{b.ip}</Table.Td>
+              <Table.Td ff="monospace">
+                <IpLink ip={b.ip} />
+              </Table.Td>
               <Table.Td>
                 <CountryCell code={b.country} />
               </Table.Td>
@@ -125,7 +128,7 @@ export function ActiveBans({
 }
 
 /** Unban with optional immunity: the IP cannot be banned again automatically for that many hours. */
-function UnbanModal({ ban, onClose }: { ban: Ban | null; onClose: () => void }) {
+export function UnbanModal({ ban, onClose }: { ban: Ban | null; onClose: () => void }) {
   const { unban } = useBanActions();
   const [hours, setHours] = useState<number | string>("");
   return (

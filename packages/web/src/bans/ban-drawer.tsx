@@ -5,6 +5,7 @@ import { useIsStaff } from "../auth/auth-context.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { sitesLabel } from "../components/site-options.js";
 import { formatTime } from "../format.js";
+import { IpLink } from "../threats/ip-link.js";
 import { StatusBadge } from "./active-bans.js";
 import { formatRemaining, formatSpan, tierLabel } from "./ban-format.js";
 import { useBanDetail } from "./ban-queries.js";
@@ -56,7 +57,7 @@ export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => v
       size="lg"
       title={
         <Text ff="monospace" fw={700}>
-          {ip}
+          {ip && <IpLink ip={ip} onNavigate={onClose} />}
         </Text>
       }
     >

@@ -1,6 +1,7 @@
 import { Table, Text } from "@mantine/core";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { formatTime } from "../format.js";
+import { IpLink } from "../threats/ip-link.js";
 import { MoreNote, StatusBadge } from "./active-bans.js";
 import { useBans } from "./ban-queries.js";
 import { CountryCell } from "./country-cell.js";
@@ -36,7 +37,9 @@ export function BanHistoryTable({ q, onOpen }: { q: string; onOpen: (ip: string)
               style={{ cursor: "pointer" }}
               onClick={() => onOpen(b.ip)}
             >
-              <Table.Td ff="monospace">{b.ip}</Table.Td>
+              <Table.Td ff="monospace">
+                <IpLink ip={b.ip} />
+              </Table.Td>
               <Table.Td>
                 <CountryCell code={b.country} />
               </Table.Td>

@@ -4,6 +4,7 @@ import { errorMessage } from "../api/problem.js";
 import type { PendingBan } from "../api/response-types.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { formatTime } from "../format.js";
+import { IpLink } from "../threats/ip-link.js";
 import { useBanActions, usePendingBans } from "./ban-queries.js";
 import { CountryCell } from "./country-cell.js";
 
@@ -46,7 +47,9 @@ export function PendingBans({ canAct }: { canAct: boolean }) {
         <Table.Tbody>
           {rows.map((p) => (
             <Table.Tr key={p.id} data-testid="bans-pending-row" data-ip={p.ip}>
-              <Table.Td ff="monospace">{p.ip}</Table.Td>
+              <Table.Td ff="monospace">
+                <IpLink ip={p.ip} />
+              </Table.Td>
               <Table.Td>
                 <Tooltip label={p.reason || p.pending_type}>
                   <Badge size="sm" variant="light" color={PENDING_LABEL[p.pending_type]?.color ?? "gray"}>

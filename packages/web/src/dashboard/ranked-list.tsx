@@ -1,5 +1,5 @@
 import { Group, Progress, Stack, Text, UnstyledButton } from "@mantine/core";
-import type { ReactNode } from "react";
+import type { KeyboardEvent, ReactNode } from "react";
 import { formatCount } from "../format.js";
 
 export interface RankedItem {
@@ -9,7 +9,10 @@ export interface RankedItem {
   extra?: ReactNode;
 }
 
-/** A top-N list with a proportional bar per row; each row is a button that pivots to the explorer. */
+/**
+ * A top-N list with a proportional bar per row; each row pivots to the explorer. A row is a div acting
+ * as a button (not a <button>) so a label may hold a link of its own (an IP opens its IP page).
+ */
 export function RankedList({
   items,
   color,
@@ -26,8 +29,17 @@ export function RankedList({
     <Stack gap={4}>
       {items.map((item) => (
         <UnstyledButton
+          component="div"
+          role="button"
+          tabIndex={0}
           key={item.key}
           onClick={() => onPick(item.key)}
+          onKeyDown={(e: KeyboardEvent) => {
+            if (e.target === e.currentTarget && (e.key === "Enter" || e.key === " ")) {
+              e.preventDefault();
+              onPick(item.key);
+            }
+          }}
           data-testid={rowTestId}
           title="Show these events"
           style={{ borderRadius: 4 }}

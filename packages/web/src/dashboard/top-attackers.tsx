@@ -4,6 +4,7 @@ import type { KeyCount } from "../api/types.js";
 import { BannedBadge } from "../bans/banned-badge.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { countryName } from "../format.js";
+import { IpLink } from "../threats/ip-link.js";
 import { RankedList } from "./ranked-list.js";
 
 /** `label` for a source IP is its country code when the server knows it. */
@@ -37,7 +38,7 @@ export function TopAttackers({
         count: item.count,
         label: (
           <Text size="sm" ff="monospace" className="truncate">
-            {item.key}
+            <IpLink ip={item.key} />
           </Text>
         ),
         extra: (

@@ -20,6 +20,8 @@ import { CopyTextButton } from "../components/copy-button.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { formatTime } from "../format.js";
+import { IpActions } from "../threats/ip-actions.js";
+import { IpLink } from "../threats/ip-link.js";
 import { eventFieldGroups } from "./event-fields.js";
 import { TriageControls } from "./triage-controls.js";
 
@@ -109,6 +111,14 @@ export function EventDrawer({ eventId, initial, onClose }: EventDrawerProps) {
               </Text>
             </Group>
             {event.message && <Text>{event.message}</Text>}
+            {event.src_ip && (
+              <Group gap="xs" align="center" data-testid="event-ip-actions">
+                <Text size="xs" c="dimmed">
+                  Source {event.src_ip}:
+                </Text>
+                <IpActions ip={event.src_ip} site={event.site} />
+              </Group>
+            )}
             {/* Triage needs the stored event: one still on its way from the live feed cannot be triaged yet. */}
             {detail.data && <TriageControls event={detail.data.event} />}
             {eventFieldGroups(event).map((group) => (
@@ -124,7 +134,9 @@ export function EventDrawer({ eventId, initial, onClose }: EventDrawerProps) {
                           {r.label}
                         </Table.Td>
                         <Table.Td style={{ wordBreak: "break-word" }}>
-                          {r.filter ? (
+                          {r.filter?.key === "src_ip" || r.filter?.key === "dst_ip" ? (
+                            <IpLink ip={r.value} filter={r.filter.key} onNavigate={onClose} />
+                          ) : r.filter ? (
                             <Tooltip label="Show events with this value">
                               <Anchor
                                 component={Link}

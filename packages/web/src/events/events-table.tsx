@@ -4,6 +4,7 @@ import { BannedBadge } from "../bans/banned-badge.js";
 import { SeverityBadge } from "../components/severity-badge.js";
 import { countryName, formatEndpoint, formatTime } from "../format.js";
 import { severityHex } from "../severity.js";
+import { IpLink } from "../threats/ip-link.js";
 import { TriageBadge } from "./triage-controls.js";
 
 /** The explorer's dense table; fixed layout so long messages truncate instead of widening the page. */
@@ -50,7 +51,10 @@ export function EventsTable({ events, onOpen }: { events: ApiEvent[]; onOpen: (e
               <Table.Td className="truncate">{e.log_type}</Table.Td>
               <Table.Td className="truncate">{e.action}</Table.Td>
               <Table.Td ff="monospace" fz="xs" className="truncate">
-                {formatEndpoint(e.src_ip, e.src_port)}
+                {/* The address opens its IP page; the row (anywhere else) opens the event. */}
+                {e.src_port && e.src_ip.includes(":") ? "[" : ""}
+                <IpLink ip={e.src_ip} />
+                {e.src_port ? `${e.src_ip.includes(":") ? "]" : ""}:${e.src_port}` : ""}
                 <BannedBadge ip={e.src_ip} />
                 {e.dst_ip ? ` → ${formatEndpoint(e.dst_ip, e.dst_port)}` : ""}
               </Table.Td>

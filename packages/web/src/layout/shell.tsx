@@ -14,6 +14,7 @@ const NAV = [
   { to: "/alerts", label: "Alerts", testId: "nav-alerts", exact: false },
   { to: "/sites", label: "Sites", testId: "nav-sites", exact: false },
   { to: "/bans", label: "Bans", testId: "nav-bans", exact: false },
+  { to: "/threats", label: "Advanced Threat", testId: "nav-threats", exact: false },
   { to: "/scenarios", label: "Scenarios", testId: "nav-scenarios", exact: false },
   { to: "/alert-rules", label: "Alert rules", testId: "nav-alert-rules", exact: false },
   { to: "/channels", label: "Channels", testId: "nav-channels", exact: false },

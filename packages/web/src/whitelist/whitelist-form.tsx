@@ -12,7 +12,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { errorMessage } from "../api/problem.js";
 import type { WhitelistType } from "../api/response-types.js";
 import { useApi } from "../auth/auth-context.js";
@@ -47,10 +47,22 @@ const EMPTY: FormState = {
 };
 
 /** Adds a whitelist entry (an IP or a CIDR range) with the type's meaning spelled out. */
-export function WhitelistForm({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+export function WhitelistForm({
+  opened,
+  onClose,
+  initialIp,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  /** Filled in when the form opens (the IP page's "Whitelist"). */
+  initialIp?: string;
+}) {
   const api = useApi();
   const queryClient = useQueryClient();
   const [form, setForm] = useState<FormState>(EMPTY);
+  useEffect(() => {
+    if (opened && initialIp) setForm((f) => ({ ...f, ip: initialIp }));
+  }, [opened, initialIp]);
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
   const save = useMutation({

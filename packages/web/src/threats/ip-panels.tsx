@@ -1,0 +1,132 @@
+import { Badge, Group, Progress, Stack, Table, Text, Timeline } from "@mantine/core";
+import { StatusBadge } from "../bans/active-bans.js";
+import { formatRemaining, formatSpan, tierLabel } from "../bans/ban-format.js";
+import { useNow } from "../bans/use-now.js";
+import { Empty, ErrorNote, Loading } from "../components/query-state.js";
+import { sitesLabel } from "../components/site-options.js";
+import { formatCount, formatTime } from "../format.js";
+import { useBanRecord } from "./ip-actions.js";
+import { tierPreview } from "./threat-format.js";
+import type { IpSummary } from "./threat-types.js";
+
+type Counts = IpSummary["by_site"];
+
+/** A short key → count list with a proportional bar, for the IP's breakdowns and tops. */
+export function CountList({
+  items,
+  empty,
+  testId,
+  mono = false,
+}: {
+  items: Counts;
+  empty: string;
+  testId: string;
+  mono?: boolean;
+}) {
+  if (items.length === 0)
+    return (
+      <Text size="xs" c="dimmed" data-testid={testId}>
+        {empty}
+      </Text>
+    );
+  const max = Math.max(1, ...items.map((i) => i.count));
+  return (
+    <Stack gap={4} data-testid={testId}>
+      {items.map((item) => (
+        <div key={item.key} data-testid={`${testId}-row`} data-key={item.key} data-count={item.count}>
+          <Group justify="space-between" wrap="nowrap" gap="xs">
+            <Text size="xs" ff={mono ? "monospace" : undefined} className="truncate" title={item.key}>
+              {item.key}
+            </Text>
+            <Text size="xs" fw={600} className="num">
+              {formatCount(item.count)}
+            </Text>
+          </Group>
+          <Progress value={(item.count / max) * 100} size={3} color="blue" />
+        </div>
+      ))}
+    </Stack>
+  );
+}
+
+/** The IP's ban in force (if any), the tier the next ban would get, and every transition. */
+export function IpBans({ ip }: { ip: string }) {
+  const { detail, ban, never, loaded } = useBanRecord(ip);
+  const now = useNow(30_000);
+  if (!loaded && detail.isPending) return <Loading />;
+  if (detail.error && !never)
+    return <ErrorNote compact error={detail.error} onRetry={() => void detail.refetch()} />;
+  const preview = tierPreview(ban, now);
+  const history = [...(detail.data?.history ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+  return (
+    <Stack gap="xs" data-testid="ip-bans">
+      {ban ? (
+        <Table fz="xs" verticalSpacing={2} withRowBorders={false}>
+          <Table.Tbody>
+            {(
+              [
+                ["Status", <StatusBadge key="s" ban={ban} />],
+                ["Tier", `${ban.current_tier} (${tierLabel(ban.current_tier)}) · ${ban.ban_count} ban(s)`],
+                ["Expires in", formatRemaining(ban.expires_at, now)],
+                ["Sites", sitesLabel(ban.sites, "Global (every site)")],
+                ["Reason", ban.reason],
+                ["Threat score", String(ban.threat_score_at_ban)],
+              ] as const
+            ).map(([label, value]) => (
+              <Table.Tr key={label}>
+                <Table.Td c="dimmed" w={110}>
+                  {label}
+                </Table.Td>
+                <Table.Td style={{ wordBreak: "break-word" }}>{value}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : (
+        <Text size="sm" c="dimmed">
+          {never ? "Never banned." : "Not banned now."}
+        </Text>
+      )}
+      <Text size="xs" data-testid="ip-tier-preview">
+        {preview.text}
+      </Text>
+      {history.length > 0 && (
+        <Timeline bulletSize={12} lineWidth={2} data-testid="ip-ban-history">
+          {history.map((h) => (
+            <Timeline.Item
+              key={h.id}
+              title={
+                <Group gap="xs">
+                  <Badge size="xs" variant="light">
+                    {h.action}
+                  </Badge>
+                  <Text size="xs" className="num">
+                    {formatTime(h.at)}
+                  </Text>
+                </Group>
+              }
+            >
+              <Text size="xs">
+                tier {h.tier}
+                {h.duration_ms !== null ? ` · ${formatSpan(h.duration_ms)}` : ""} · {h.actor} ({h.source})
+              </Text>
+              {h.reason && (
+                <Text size="xs" c="dimmed" style={{ wordBreak: "break-word" }}>
+                  {h.reason}
+                </Text>
+              )}
+            </Timeline.Item>
+          ))}
+        </Timeline>
+      )}
+    </Stack>
+  );
+}
+
+export function NoEvents({ summary }: { summary: IpSummary }) {
+  return (
+    <Empty h={60}>
+      No events from this IP between {formatTime(summary.from)} and {formatTime(summary.to)} on your sites.
+    </Empty>
+  );
+}
