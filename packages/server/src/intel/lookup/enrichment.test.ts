@@ -82,7 +82,7 @@ describe("background enrichment", () => {
     expect(e.stats()).toMatchObject({ queued: 2, done: 2 });
   });
 
-  it("spends no budget on an IP whose cached result is fresh, and never asks about a private one", async () => {
+  it("spends no budget on an IP whose cached result is fresh, announces it once, and never asks about a private one", async () => {
     const e = enrichment();
     const bad = ip(true);
     await lookup.lookup(bad);
@@ -92,7 +92,11 @@ describe("background enrichment", () => {
     await e.idle();
     expect(fake.requests.length).toBe(before);
     expect(e.stats()).toMatchObject({ cached: 1, done: 0 });
-    expect(threats).toEqual([]);
+    // Nobody was told about it yet: the cached result is announced, once.
+    expect(threats.map((x) => x.ip)).toEqual([bad]);
+    e.enqueue(bad, "detection", "paris");
+    await e.idle();
+    expect(threats).toHaveLength(1);
   });
 
   it("keeps to its hourly budget: the lookups over it are skipped, not queued for later", async () => {

@@ -92,6 +92,17 @@ export function createEnrichment(o: EnrichmentOptions): Enrichment {
     return spent.length < perHour;
   }
 
+  /** IP → the `checked_at` of the result last announced: one notice per lookup result, not per detection. */
+  const announced = new Map<string, string>();
+  function announcedRecently(ip: string, checkedAt: string): boolean {
+    if (announced.get(ip) === checkedAt) return true;
+    announced.delete(ip);
+    announced.set(ip, checkedAt);
+    // Bounded: the oldest notices are forgotten first (a Map iterates in insertion order).
+    if (announced.size > 10_000) announced.delete(announced.keys().next().value as string);
+    return false;
+  }
+
   function settleIdle(): void {
     if (queue.size > 0 || running.size > 0) return;
     const waiters = idleWaiters;
@@ -118,21 +129,24 @@ export function createEnrichment(o: EnrichmentOptions): Enrichment {
   async function work(ip: string, job: { reason: EnrichReason; sites: Set<string> }): Promise<void> {
     try {
       if (await o.lookup.refusal(ip)) return;
-      // A fresh cache entry costs nothing, so it never counts against the budget.
+      // A fresh cache entry (from an analyst, the ban policy or an earlier enrichment) costs nothing,
+      // so it never counts against the budget; it is still announced if nobody was told yet.
       const hit = await o.lookup.cached(ip);
+      let result: ThreatLookupResult;
       if (hit && now() - Date.parse(hit.checked_at) < o.cacheTtlMs) {
         counters.cached++;
-        return;
+        result = hit;
+      } else {
+        const at = now();
+        if (!budgetLeft(at)) {
+          counters.skipped++;
+          return;
+        }
+        spent.push(at);
+        result = await o.lookup.lookup(ip);
+        counters.done++;
       }
-      const at = now();
-      if (!budgetLeft(at)) {
-        counters.skipped++;
-        return;
-      }
-      spent.push(at);
-      const result = await o.lookup.lookup(ip);
-      counters.done++;
-      if (HIGH.has(result.threat_level)) {
+      if (HIGH.has(result.threat_level) && !announcedRecently(ip, result.checked_at)) {
         o.onThreat({
           ip: result.ip,
           aggregated_score: result.aggregated_score,
