@@ -198,6 +198,14 @@ describe.skipIf(!hasChromium)("the IP page", () => {
       expect(overflow).toBeLessThanOrEqual(0);
       await shoot(phone, SHOTS, "ip-page-phone.png");
       await phone.screenshot({ path: `${SHOTS}/ip-page-phone-full.png`, fullPage: true });
+
+      await phone.goto(`${s.t.vigil.httpUrl}/threats`);
+      await phone.locator(`${tid("threat-recent-row")}[data-ip="${ATTACKER}"]`).waitFor();
+      await phone.locator(tid("threat-provider-quota")).first().waitFor();
+      expect(
+        await phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"),
+      ).toBeLessThanOrEqual(0);
+      await phone.screenshot({ path: `${SHOTS}/threats-page-phone-full.png`, fullPage: true });
     } finally {
       await context.close();
     }

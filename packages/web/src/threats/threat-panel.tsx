@@ -1,4 +1,5 @@
 import { Badge, Group, RingProgress, ScrollArea, Stack, Table, Text } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { ApiError } from "../api/problem.js";
 import { useAuth } from "../auth/auth-context.js";
 import { roleAtLeast } from "../auth/roles.js";
@@ -20,7 +21,41 @@ export function ScoreBadge({
   );
 }
 
+/** A phone's layout: one block per provider, the detail under its name instead of a squeezed column. */
+function ProviderList({ result }: { result: ThreatLookupResult }) {
+  return (
+    <Stack gap={6} data-testid="threat-providers">
+      {result.providers.map((p) => (
+        <div key={p.name} data-testid="threat-provider-row" data-provider={p.name} data-status={p.status}>
+          <Group justify="space-between" wrap="nowrap" gap="xs">
+            <Group gap={6} wrap="nowrap">
+              <Text size="sm" fw={600}>
+                {p.name}
+              </Text>
+              <Text size="xs" c="dimmed">
+                tier {p.tier}
+              </Text>
+              <Badge size="xs" variant="light" color={ROW_STATUS_COLOR[p.status] ?? "gray"}>
+                {statusLabel(p.status)}
+              </Badge>
+            </Group>
+            <Text size="sm" fw={600} className="num">
+              {p.score ?? "—"}
+            </Text>
+          </Group>
+          <Text size="xs" c="dimmed" style={{ wordBreak: "break-word" }}>
+            {p.detail}
+            {p.checked_at ? ` · ${formatTime(p.checked_at)}` : ""}
+          </Text>
+        </div>
+      ))}
+    </Stack>
+  );
+}
+
 function ProviderTable({ result }: { result: ThreatLookupResult }) {
+  const phone = useMediaQuery("(max-width: 47.99em)") === true;
+  if (phone) return <ProviderList result={result} />;
   return (
     <ScrollArea type="auto" offsetScrollbars="x">
       <Table fz="xs" verticalSpacing={4} striped miw={540} data-testid="threat-providers">
