@@ -27,6 +27,9 @@ export interface BanHistoryEntry {
   reason: string;
   actor: string;
   source: string;
+  /** The threat score behind the change and the providers or feeds that voted. */
+  threat_score: number | null;
+  threat_sources: string[];
 }
 
 export interface BanDetail {

@@ -23,6 +23,11 @@ const ACTION_COLOR: Record<BanAction, string> = {
   reject: "gray",
 };
 
+/** A threat score with the providers or feeds that voted for it ("87 (otx, abuseipdb)"). */
+export function threatText(score: number, sources: readonly string[]): string {
+  return sources.length > 0 ? `${score} (${sources.join(", ")})` : String(score);
+}
+
 /** One IP's ban and every transition it went through (who, when, why), newest first. */
 export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => void }) {
   const detail = useBanDetail(ip);
@@ -44,7 +49,7 @@ export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => v
         ["Rule", ban.trigger_rule || "—"],
         ["Source", ban.source],
         ["Sites", sitesLabel(ban.sites, "Global (every site)")],
-        ["Threat score", String(ban.threat_score_at_ban)],
+        ["Threat score", threatText(ban.threat_score_at_ban, ban.threat_sources)],
         ["Immune until", ban.immune_until ? formatTime(ban.immune_until) : "—"],
         ["By", ban.created_by],
       ]
@@ -111,6 +116,9 @@ export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => v
                   <Text size="xs">
                     tier {h.tier}
                     {h.duration_ms !== null ? ` · ${formatSpan(h.duration_ms)}` : ""} · {h.actor} ({h.source})
+                    {h.threat_score !== null && h.threat_sources.length > 0
+                      ? ` · threat score ${threatText(h.threat_score, h.threat_sources)}`
+                      : ""}
                   </Text>
                   {h.reason && (
                     <Text size="xs" c="dimmed">
