@@ -3,7 +3,7 @@
  * `LiveInterest`); the socket sends the server their union, so a page showing no events receives no
  * events, and leaving a page unsubscribes. Pure.
  */
-export const TOPICS = ["events", "stats", "alerts", "bans", "detections"] as const;
+export const TOPICS = ["events", "stats", "alerts", "bans", "detections", "threats"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 const SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"] as const;
@@ -34,6 +34,7 @@ const TOPIC_OF_TYPE: Record<string, Topic> = {
   ban_updated: "bans",
   enforcement_status: "bans",
   detection: "detections",
+  threat_detected: "threats",
 };
 
 /** The topic a server message type belongs to (undefined for control messages such as hello). */
