@@ -1,13 +1,15 @@
 import { Alert, Button, Group, List, Select, Text, TextInput, Tooltip } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ApiError, errorMessage } from "../api/problem.js";
+import { errorMessage } from "../api/problem.js";
 import { useSites } from "../api/queries.js";
-import { useAuth, useIsStaff } from "../auth/auth-context.js";
+import type { Ban } from "../api/response-types.js";
+import { useApi, useAuth, useIsStaff } from "../auth/auth-context.js";
 import { roleAtLeast } from "../auth/roles.js";
 import { UnbanModal } from "../bans/active-bans.js";
 import { confirmationNeeded } from "../bans/ban-enforcement.js";
 import { DURATIONS } from "../bans/ban-format.js";
-import { type BanInput, useBanActions, useBanDetail } from "../bans/ban-queries.js";
+import { BAN_KEYS, type BanInput, useBanActions, useBanDetail } from "../bans/ban-queries.js";
 import { useNow } from "../bans/use-now.js";
 import { FormModal } from "../components/form-modal.js";
 import { NO_SITE, onlySite } from "../components/site-options.js";
@@ -16,11 +18,27 @@ import { WhitelistForm } from "../whitelist/whitelist-form.js";
 import { tierPreview } from "./threat-format.js";
 import { useThreatRefresh } from "./threat-queries.js";
 
-/** The IP's ban record, or null when it was never banned (the server answers 404 then). */
+/**
+ * The IP's ban record (any status), or null when it was never banned; its history once there is one.
+ * Read from the list (`q` matches IPs by prefix, so the exact one is picked here): GET /bans/:ip
+ * answers 404 for an IP never banned, and most IPs an analyst opens never were.
+ */
 export function useBanRecord(ip: string) {
-  const detail = useBanDetail(ip);
-  const never = detail.error instanceof ApiError && detail.error.status === 404;
-  return { detail, ban: detail.data?.ban ?? null, never, loaded: detail.isSuccess || never };
+  const api = useApi();
+  const list = useQuery({
+    queryKey: [...BAN_KEYS.all, "ip-record", ip],
+    queryFn: ({ signal }) => api.get<{ items: Ban[] }>("/api/v1/bans", { q: ip, limit: 100 }, signal),
+    select: (data) => data.items.find((b) => b.ip === ip) ?? null,
+  });
+  const detail = useBanDetail(list.data ? ip : null);
+  return {
+    list,
+    detail,
+    ban: detail.data?.ban ?? list.data ?? null,
+    history: detail.data?.history ?? [],
+    never: list.isSuccess && list.data === null,
+    loaded: list.isSuccess,
+  };
 }
 
 function BanModal({

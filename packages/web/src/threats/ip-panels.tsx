@@ -51,13 +51,21 @@ export function CountList({
 
 /** The IP's ban in force (if any), the tier the next ban would get, and every transition. */
 export function IpBans({ ip }: { ip: string }) {
-  const { detail, ban, never, loaded } = useBanRecord(ip);
+  const record = useBanRecord(ip);
+  const { ban, never, loaded } = record;
   const now = useNow(30_000);
-  if (!loaded && detail.isPending) return <Loading />;
-  if (detail.error && !never)
-    return <ErrorNote compact error={detail.error} onRetry={() => void detail.refetch()} />;
+  const failed = record.list.error ?? record.detail.error;
+  if (failed)
+    return (
+      <ErrorNote
+        compact
+        error={failed}
+        onRetry={() => void (record.list.error ? record.list.refetch() : record.detail.refetch())}
+      />
+    );
+  if (!loaded) return <Loading />;
   const preview = tierPreview(ban, now);
-  const history = [...(detail.data?.history ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+  const history = [...record.history].sort((a, b) => b.at.localeCompare(a.at));
   return (
     <Stack gap="xs" data-testid="ip-bans">
       {ban ? (

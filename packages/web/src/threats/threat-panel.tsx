@@ -1,8 +1,5 @@
 import { Badge, Group, RingProgress, ScrollArea, Stack, Table, Text } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
-import { ApiError } from "../api/problem.js";
-import { useAuth } from "../auth/auth-context.js";
-import { roleAtLeast } from "../auth/roles.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { formatTime } from "../format.js";
 import { LEVEL_COLOR, ROW_STATUS_COLOR, statusLabel } from "./threat-format.js";
@@ -101,24 +98,17 @@ function ProviderTable({ result }: { result: ThreatLookupResult }) {
 
 /** The aggregated score and every provider's answer for one IP. */
 export function ThreatPanel({ ip }: { ip: string }) {
-  const { user } = useAuth();
   const threat = useThreat(ip);
   if (threat.isPending) return <Loading />;
-  if (threat.error) {
-    // Audit reads the cache only: an IP nobody looked up yet is a 403 that says so.
-    if (
-      threat.error instanceof ApiError &&
-      threat.error.status === 403 &&
-      !roleAtLeast(user?.role, "analyst")
-    )
-      return (
-        <Text size="sm" c="dimmed" data-testid="threat-not-looked-up">
-          Not looked up yet. A lookup spends provider quota, so an analyst makes it (opening this page as an
-          analyst does).
-        </Text>
-      );
-    return <ErrorNote error={threat.error} onRetry={() => void threat.refetch()} compact />;
-  }
+  if (threat.error) return <ErrorNote error={threat.error} onRetry={() => void threat.refetch()} compact />;
+  if (threat.data === null)
+    // Audit reads stored results only: nobody has looked this IP up yet.
+    return (
+      <Text size="sm" c="dimmed" data-testid="threat-not-looked-up">
+        Not looked up yet. A lookup spends provider quota, so an analyst makes it (opening this page as an
+        analyst does).
+      </Text>
+    );
   const r = threat.data;
   return (
     <Stack gap="xs" data-testid="threat-panel" data-score={r.aggregated_score}>

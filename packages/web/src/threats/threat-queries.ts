@@ -1,8 +1,10 @@
 /** TanStack Query hooks for the IP page and the Advanced Threat page. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Alert } from "../alerts/alert-types.js";
+import type { ApiClient } from "../api/client.js";
 import type { Page } from "../api/types.js";
-import { useApi } from "../auth/auth-context.js";
+import { useApi, useAuth } from "../auth/auth-context.js";
+import { roleAtLeast } from "../auth/roles.js";
 import type { IpSummary, ThreatLookupResult, ThreatProviderStatus } from "./threat-types.js";
 
 export const THREAT_KEYS = {
@@ -31,22 +33,33 @@ export function useIpSummary(ip: string) {
  */
 export function useThreat(ip: string) {
   const api = useApi();
+  const { user } = useAuth();
+  // Audit may not ask providers: it reads the stored result, null when there is none (204).
+  const cacheOnly = !roleAtLeast(user?.role, "analyst");
   return useQuery({
-    queryKey: THREAT_KEYS.lookup(ip),
-    queryFn: ({ signal }) => api.get<ThreatLookupResult>(`/api/v1/threats/${path(ip)}`, undefined, signal),
+    queryKey: [...THREAT_KEYS.lookup(ip), cacheOnly],
+    queryFn: async ({ signal }) =>
+      (await api.get<ThreatLookupResult | undefined>(
+        `/api/v1/threats/${path(ip)}`,
+        cacheOnly ? { cache_only: "true" } : undefined,
+        signal,
+      )) ?? null,
     staleTime: 5 * 60_000,
   });
 }
 
-/** The stored score only (404 when never looked up): lists of many IPs never spend provider quota. */
-export function useCachedThreat(ip: string) {
-  const api = useApi();
-  return useQuery({
+/** The stored score only (null when never looked up): lists of many IPs never spend provider quota. */
+export function cachedThreatQuery(api: ApiClient, ip: string) {
+  return {
     queryKey: THREAT_KEYS.cached(ip),
-    queryFn: ({ signal }) =>
-      api.get<ThreatLookupResult>(`/api/v1/threats/${path(ip)}`, { cache_only: "true" }, signal),
+    queryFn: async ({ signal }: { signal: AbortSignal }) =>
+      (await api.get<ThreatLookupResult | undefined>(
+        `/api/v1/threats/${path(ip)}`,
+        { cache_only: "true" },
+        signal,
+      )) ?? null,
     staleTime: 5 * 60_000,
-  });
+  };
 }
 
 /** "Look up again": asks every provider afresh (analyst); the answer replaces the cached one. */
@@ -57,7 +70,7 @@ export function useThreatRefresh() {
     mutationFn: (ip: string) =>
       api.get<ThreatLookupResult>(`/api/v1/threats/${path(ip)}`, { refresh: "true" }),
     onSuccess: (result, ip) => {
-      queryClient.setQueryData(THREAT_KEYS.lookup(ip), result);
+      queryClient.setQueryData([...THREAT_KEYS.lookup(ip), false], result);
       queryClient.setQueryData(THREAT_KEYS.cached(ip), result);
       void queryClient.invalidateQueries({ queryKey: THREAT_KEYS.providers });
     },

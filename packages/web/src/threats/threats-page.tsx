@@ -27,8 +27,7 @@ import { usePageTitle } from "../layout/use-page-title.js";
 import { IpLink, ipPagePath } from "./ip-link.js";
 import { quotaColor, quotaPercent } from "./threat-format.js";
 import { ScoreBadge } from "./threat-panel.js";
-import { THREAT_KEYS, useThreatProviders } from "./threat-queries.js";
-import type { ThreatLookupResult } from "./threat-types.js";
+import { cachedThreatQuery, useThreatProviders } from "./threat-queries.js";
 
 const TOP = 25;
 const LAST_24H = { ...EMPTY_FILTERS, range: "24h" as const };
@@ -72,19 +71,7 @@ function RecentAttackers() {
   const api = useApi();
   const top = useTop("attacker", LAST_24H, TOP, { refreshMs: 60_000 });
   const ips = top.data ?? [];
-  const scores = useQueries({
-    queries: ips.map((item) => ({
-      queryKey: THREAT_KEYS.cached(item.key),
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api.get<ThreatLookupResult>(
-          `/api/v1/threats/${encodeURIComponent(item.key)}`,
-          { cache_only: "true" },
-          signal,
-        ),
-      staleTime: 5 * 60_000,
-      retry: false,
-    })),
-  });
+  const scores = useQueries({ queries: ips.map((item) => cachedThreatQuery(api, item.key)) });
   const rows = useMemo(() => {
     const withScore = ips.map((item, i) => ({
       item,

@@ -84,8 +84,8 @@ describe("threat-intel routes", () => {
   it("serves cache_only reads to audit and analysts without asking any provider", async () => {
     const before = fakeOtx.requests.length;
     const never = await get("/api/v1/threats/45.155.205.77?cache_only=true", "analyst");
-    expect(never.statusCode).toBe(404);
-    expect(never.headers["content-type"]).toContain("application/problem+json");
+    expect(never.statusCode).toBe(204);
+    expect(never.body).toBe("");
     const stored = await get(`/api/v1/threats/${BAD}?cache_only=true`, "audit");
     expect(stored.statusCode).toBe(200);
     expect((stored.json() as ThreatLookupResult).cached).toBe(true);

@@ -76,6 +76,10 @@ export const ProviderStatus = Type.Object(
     }),
     used_today: Type.Integer(),
     daily_limit: Type.Union([Type.Integer(), Type.Null()], { description: "null = no limit" }),
+    default_limit: Type.Union([Type.Integer(), Type.Null()], {
+      description: "the limit without a console setting: the provider's free quota (null = none published)",
+    }),
+    limit_source: Type.Union([Type.Literal("default"), Type.Literal("console")]),
     backoff_until: NullableDate,
     last_error: Type.Union([Type.String(), Type.Null()]),
     last_error_at: NullableDate,
@@ -141,21 +145,26 @@ export const threatRoutes =
             cache_only: Type.Optional(
               Type.Boolean({
                 description:
-                  "Only the stored result (even stale), never a provider call: 404 when the IP was never looked up",
+                  "Only the stored result (even stale), never a provider call: 204 (no body) when the IP was never looked up",
               }),
             ),
           }),
-          response: { 200: ThreatResult, ...problemResponses(400, 403, 404) },
+          response: {
+            200: ThreatResult,
+            204: Type.Null({ description: "cache_only and never looked up" }),
+            ...problemResponses(400, 403),
+          },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const { ip } = req.params;
         const refused = await lookup.refusal(ip);
         if (refused) throw new HttpProblem(400, refused.reason);
         // Lists of many IPs (the console's Advanced Threat page) show scores without spending quota.
         if (req.query.cache_only === true) {
           const stored = await lookup.cached(ip);
-          if (!stored) throw new HttpProblem(404, `${ip} has not been looked up yet`);
+          // Not an error: a list of IPs mostly holds ones nobody looked up (and a 404 would be logged).
+          if (!stored) return reply.code(204).send(null);
           return stored;
         }
         const refresh = req.query.refresh === true;
