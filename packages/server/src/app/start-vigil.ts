@@ -204,6 +204,9 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
     const threatIntel = createThreatIntel({
       db: state.db,
       config: config.threatIntel,
+      // Seals provider keys set in the console; counts vigil_threat_checks_total.
+      secretKey,
+      registry: metrics.registry,
       log: log.child({ component: "threat-intel" }),
       geo: (ip) => {
         const g = geo.lookup(ip);

@@ -90,6 +90,15 @@ export interface ThreatIntelConfig {
   cacheHours: number;
   /** Per provider: its key (null = none) and base URL (null = the documented one). */
   providers: Record<(typeof THREAT_INTEL_PROVIDERS)[number], { key: string | null; url: string | null }>;
+  /**
+   * Download the IPsum list (on start, then daily). Off unless asked for or `VIGIL_TI_IPSUM_URL` is
+   * set: like blocklist feeds, nothing is fetched from the internet that the operator did not choose.
+   */
+  ipsumDownload: boolean;
+  /** Background lookups per hour that may ask providers (0 = no background enrichment). */
+  enrichPerHour: number;
+  /** Dropped events from one IP within 10 minutes that trigger a background lookup. */
+  enrichDropThreshold: number;
 }
 
 export interface OidcConfig {
@@ -294,6 +303,12 @@ function readThreatIntel(r: Reader): ThreatIntelConfig {
   return {
     cacheHours: r.int(S("VIGIL_TI_CACHE_HOURS", "threat_intel.cache_hours"), 24, 1, 24 * 30),
     providers,
+    enrichPerHour: r.int(S("VIGIL_TI_ENRICH_PER_HOUR", "threat_intel.enrich_per_hour"), 200, 0, 100_000),
+    enrichDropThreshold: r.int(S("VIGIL_TI_ENRICH_DROPS", "threat_intel.enrich_drops"), 20, 1, 1_000_000),
+    ipsumDownload: r.bool(
+      S("VIGIL_TI_IPSUM_ENABLED", "threat_intel.ipsum.enabled"),
+      providers.ipsum.url !== null,
+    ),
   };
 }
 

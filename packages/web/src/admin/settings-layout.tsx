@@ -1,7 +1,7 @@
 import { Box, Button, Group, NavLink, Stack, Tabs, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { Outlet, NavLink as RouterLink, useLocation, useNavigate } from "react-router";
-import { useAuth } from "../auth/auth-context.js";
+import { useAuth, useIsStaff } from "../auth/auth-context.js";
 import { Empty } from "../components/query-state.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 
@@ -10,6 +10,8 @@ export const SETTINGS_SECTIONS = [
   { path: "api-keys", label: "API keys" },
   { path: "audit", label: "Audit log" },
   { path: "clients", label: "Clients and sites" },
+  // Provider keys are the platform's: operator staff only.
+  { path: "threat-intel", label: "Threat intelligence", staffOnly: true },
 ] as const;
 
 /**
@@ -21,7 +23,9 @@ export function SettingsLayout() {
   const { user } = useAuth();
   const location = useLocation();
   const navigate = useNavigate();
-  const current = SETTINGS_SECTIONS.find((s) => location.pathname.startsWith(`/settings/${s.path}`));
+  const staff = useIsStaff();
+  const sections = SETTINGS_SECTIONS.filter((s) => staff || !("staffOnly" in s));
+  const current = sections.find((s) => location.pathname.startsWith(`/settings/${s.path}`));
   if (user?.role !== "admin") {
     return <Empty>Settings are for administrators.</Empty>;
   }
@@ -34,7 +38,7 @@ export function SettingsLayout() {
         data-testid="settings-tabs"
       >
         <Tabs.List style={{ flexWrap: "nowrap", overflowX: "auto" }}>
-          {SETTINGS_SECTIONS.map((s) => (
+          {sections.map((s) => (
             <Tabs.Tab key={s.path} value={s.path} style={{ whiteSpace: "nowrap" }}>
               {s.label}
             </Tabs.Tab>
@@ -43,7 +47,7 @@ export function SettingsLayout() {
       </Tabs>
       <Group align="flex-start" gap="md" wrap="nowrap">
         <Stack gap={2} w={170} visibleFrom="sm" data-testid="settings-nav" style={{ flexShrink: 0 }}>
-          {SETTINGS_SECTIONS.map((s) => (
+          {sections.map((s) => (
             <NavLink
               key={s.path}
               component={RouterLink}

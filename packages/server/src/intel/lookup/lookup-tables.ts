@@ -21,7 +21,20 @@ export interface ThreatProviderUsageTable {
   last_error_at: NullableTimestamp;
 }
 
+/** Console settings per provider (migration 0018-threat-provider-settings); see provider-settings.ts. */
+export interface ThreatProviderSettingsTable {
+  provider: string;
+  /** The API key sealed with the server secret (secret-box.ts); null = none set in the console. */
+  key_sealed: string | null;
+  daily_limit: number | null;
+  /** True: `daily_limit` is the operator's (null = no limit); false: the provider's default. */
+  limit_set: boolean;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
 export interface ThreatIntelTables {
   ip_threat_scores: IpThreatScoresTable;
   threat_provider_usage: ThreatProviderUsageTable;
+  threat_provider_settings: ThreatProviderSettingsTable;
 }

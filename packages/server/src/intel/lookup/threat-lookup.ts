@@ -4,10 +4,12 @@ import { internalAddress, ipInRange } from "../../response/internal-address.js";
 import { canonicalIp } from "../../response/ip-address.js";
 import { whitelistFor } from "../../response/whitelist-store.js";
 import type { StateDatabase } from "../../storage/state-schema.js";
-import type { ProviderSpec, ProviderVerdict, Tier } from "../providers/provider.js";
+import type { ProviderName, ProviderSpec, ProviderVerdict, Tier } from "../providers/provider.js";
 import { aggregate, nextTier, type TieredVerdict } from "../threat-score.js";
-import type { ProviderRow, ThreatLookupResult } from "./lookup-result.js";
+import type { IpsumSource, IpsumState } from "./ipsum-source.js";
+import type { ProviderRow, ProviderRowStatus, ThreatLookupResult } from "./lookup-result.js";
 import { callProvider, type FetchLike } from "./provider-call.js";
+import type { KeySource, ProviderSettings } from "./provider-settings.js";
 import {
   backoffUntil,
   nextUtcMidnight,
@@ -65,6 +67,12 @@ export interface ThreatLookupOptions {
   quotas?: Partial<Record<string, number | null>>;
   /** Per-provider timeout (default 5 s). */
   timeoutMs?: number;
+  /** Keys and limits set in the console, over `config` and `quotas` (provider-settings.ts). */
+  settings?: ProviderSettings;
+  /** IPsum's downloaded list, asked with tier 1 from memory (no call, no quota). */
+  ipsum?: IpsumSource;
+  /** Told of every provider answer a lookup gets (ok, not_found, error, quota): the metric. */
+  onCheck?: (provider: string, status: ProviderRowStatus) => void;
 }
 
 export interface LookupRequest {
@@ -78,12 +86,20 @@ export interface ProviderStatus {
   tier: Tier;
   needs_key: boolean;
   configured: boolean;
+  /** A key is set (console or environment); never the key itself. */
+  key_set: boolean;
+  key_source: KeySource | null;
   /** Calls made today (UTC) and the daily limit (null = unlimited). */
   used_today: number;
   daily_limit: number | null;
+  /** The limit without a console setting: the provider's free quota or the configured one. */
+  default_limit: number | null;
+  limit_source: "default" | "console";
   backoff_until: string | null;
   last_error: string | null;
   last_error_at: string | null;
+  /** IPsum only: its downloaded list. */
+  list?: IpsumState;
 }
 
 export interface ThreatLookup {
@@ -107,12 +123,39 @@ export function createThreatLookup(o: ThreatLookupOptions): ThreatLookup {
 
   function settingsOf(spec: ProviderSpec): { key: string | null; baseUrl: string } {
     const s = o.config.providers[spec.name as keyof ThreatIntelConfig["providers"]];
-    return { key: s?.key ?? null, baseUrl: s?.url ?? spec.defaultBaseUrl };
+    const key = o.settings ? o.settings.keyOf(spec.name) : (s?.key ?? null);
+    return { key, baseUrl: s?.url ?? spec.defaultBaseUrl };
+  }
+
+  function defaultLimitOf(spec: ProviderSpec): number | null {
+    const q = o.quotas?.[spec.name];
+    return q === undefined ? spec.defaultDailyQuota : q;
   }
 
   function limitOf(spec: ProviderSpec): number | null {
-    const q = o.quotas?.[spec.name];
-    return q === undefined ? spec.defaultDailyQuota : q;
+    const fallback = defaultLimitOf(spec);
+    return o.settings ? o.settings.limitOf(spec.name, fallback) : fallback;
+  }
+
+  function keySource(spec: ProviderSpec): KeySource | null {
+    if (o.settings) return o.settings.keySource(spec.name);
+    return settingsOf(spec).key ? "env" : null;
+  }
+
+  /** IPsum's answer from memory, as a row like any provider's; null when its download is off. */
+  function askIpsum(ipsum: IpsumSource, ip: string): Asked {
+    const verdict = ipsum.answer(ip);
+    const base = { name: ipsum.name, tier: ipsum.tier };
+    if (!verdict) {
+      const detail = "IPsum download is off: set VIGIL_TI_IPSUM_ENABLED=true";
+      return {
+        row: { ...base, status: "not_configured", score: null, detail, checked_at: null },
+        verdict: null,
+      };
+    }
+    const score = verdict.status === "ok" ? verdict.score : null;
+    const checked_at = ipsum.state().loaded_at;
+    return { row: { ...base, status: verdict.status, score, detail: verdict.detail, checked_at }, verdict };
   }
 
   async function refusal(text: string): Promise<ThreatLookupRefused | null> {
@@ -136,7 +179,7 @@ export function createThreatLookup(o: ThreatLookupOptions): ThreatLookup {
     const base = { name: spec.name, tier: spec.tier, score: null };
     const { key, baseUrl } = settingsOf(spec);
     if (spec.needsKey && !key) {
-      const detail = `VIGIL_TI_${spec.name.toUpperCase()}_KEY is not set`;
+      const detail = `no key: set one in Settings → Threat intelligence or VIGIL_TI_${spec.name.toUpperCase()}_KEY`;
       return { row: { ...base, status: "not_configured", detail, checked_at: null }, verdict: null };
     }
     const at = now();
@@ -181,8 +224,11 @@ export function createThreatLookup(o: ThreatLookupOptions): ThreatLookup {
   }
 
   async function run(ip: string): Promise<ThreatLookupResult> {
+    // Another node (or this one's console) may have changed a key or a limit since the last run.
+    await o.settings?.refresh();
     const rows = new Map<string, ProviderRow>();
-    for (const spec of o.providers) {
+    const specs: Array<{ name: ProviderName; tier: Tier }> = [...(o.ipsum ? [o.ipsum] : []), ...o.providers];
+    for (const spec of specs) {
       rows.set(spec.name, {
         name: spec.name,
         tier: spec.tier,
@@ -193,14 +239,28 @@ export function createThreatLookup(o: ThreatLookupOptions): ThreatLookup {
       });
     }
     const verdicts: TieredVerdict[] = [];
+    let httpAnswered = false;
+    let httpAsked = false;
     let score = aggregate(verdicts);
     let tier: Tier | null = nextTier(null, 0);
     while (tier !== null) {
       const current = tier;
       const asked = await Promise.all(o.providers.filter((p) => p.tier === current).map((p) => ask(p, ip)));
       for (const a of asked) {
+        if (a.verdict?.status === "ok" || a.verdict?.status === "not_found") httpAnswered = true;
+        if (a.verdict) httpAsked = true;
+      }
+      if (o.ipsum && o.ipsum.tier === current) asked.unshift(askIpsum(o.ipsum, ip));
+      for (const a of asked) {
         rows.set(a.row.name, a.row);
         if (a.verdict) verdicts.push({ provider: a.row.name, tier: a.row.tier, verdict: a.verdict });
+        if (
+          a.row.status === "ok" ||
+          a.row.status === "not_found" ||
+          a.row.status === "error" ||
+          a.row.status === "quota"
+        )
+          o.onCheck?.(a.row.name, a.row.status);
       }
       score = aggregate(verdicts);
       tier = nextTier(current, score.aggregated_score);
@@ -216,9 +276,12 @@ export function createThreatLookup(o: ThreatLookupOptions): ThreatLookup {
       providers: [...rows.values()],
     };
     // An outage (no provider answered) is not cached: the next lookup should try again, not serve
-    // an empty score for a day.
-    const answered = verdicts.some((v) => v.verdict.status === "ok" || v.verdict.status === "not_found");
-    if (answered) {
+    // an empty score for a day. IPsum answers from memory whatever the network does, so its answer
+    // alone counts only when no per-IP provider was asked at all.
+    const listAnswered = verdicts.some(
+      (v) => v.provider === "ipsum" && (v.verdict.status === "ok" || v.verdict.status === "not_found"),
+    );
+    if (httpAnswered || (!httpAsked && listAnswered)) {
       const json = JSON.stringify(result);
       await o.db
         .insertInto("ip_threat_scores")
@@ -244,21 +307,56 @@ export function createThreatLookup(o: ThreatLookupOptions): ThreatLookup {
   }
 
   async function providers(): Promise<ProviderStatus[]> {
+    await o.settings?.refresh();
     const usage = await usageOn(o.db, now());
-    return o.providers.map((spec) => {
-      const u = usage.get(spec.name);
+    const lastError = (name: string) => {
+      const u = usage.get(name);
       return {
-        name: spec.name,
-        tier: spec.tier,
-        needs_key: spec.needsKey,
-        configured: !spec.needsKey || settingsOf(spec).key !== null,
-        used_today: u?.used ?? 0,
-        daily_limit: limitOf(spec),
-        backoff_until: u?.backoff_until ? new Date(u.backoff_until).toISOString() : null,
         last_error: u?.last_error ?? null,
         last_error_at: u?.last_error_at ? new Date(u.last_error_at).toISOString() : null,
       };
-    });
+    };
+    const list: ProviderStatus[] = o.ipsum
+      ? [
+          {
+            name: o.ipsum.name,
+            tier: o.ipsum.tier,
+            needs_key: false,
+            configured: o.ipsum.enabled,
+            key_set: false,
+            key_source: null,
+            // Answered from memory: no call is counted and there is no quota to spend.
+            used_today: 0,
+            daily_limit: null,
+            default_limit: null,
+            limit_source: "default",
+            backoff_until: null,
+            ...lastError(o.ipsum.name),
+            list: o.ipsum.state(),
+          },
+        ]
+      : [];
+    return list.concat(
+      o.providers.map((spec) => {
+        const u = usage.get(spec.name);
+        const source = keySource(spec);
+        return {
+          name: spec.name,
+          tier: spec.tier,
+          needs_key: spec.needsKey,
+          configured: !spec.needsKey || source !== null,
+          key_set: source !== null,
+          key_source: source,
+          used_today: u?.used ?? 0,
+          daily_limit: limitOf(spec),
+          default_limit: defaultLimitOf(spec),
+          limit_source: o.settings?.limitSet(spec.name) ? "console" : "default",
+          backoff_until: u?.backoff_until ? new Date(u.backoff_until).toISOString() : null,
+          last_error: u?.last_error ?? null,
+          last_error_at: u?.last_error_at ? new Date(u.last_error_at).toISOString() : null,
+        };
+      }),
+    );
   }
 
   return {
