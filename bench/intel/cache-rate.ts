@@ -111,6 +111,16 @@ async function main() {
       }
       const leaked = total(fakes.calls()) - warmCalls;
       if (leaked !== 0) throw new Error(`${leaked} provider calls while timing cached lookups`);
+      // Baseline: the cheapest signed-in request (token check, scope, JSON), to tell the route's own
+      // cost from the price of any authenticated request on this machine.
+      for (const parallel of [1, PARALLEL]) {
+        const r = await timed(ips, HTTP_LOOKUPS, parallel, async () => {
+          const res = await fetch(`${vigil.url}/api/v1/auth/me`, { headers });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`/api/v1/auth/me: ${res.status}`);
+        });
+        rows.push(() => line("baseline `GET /api/v1/auth/me`", parallel, r));
+      }
     } finally {
       await vigil.stop();
     }
