@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { drainPending, Session } from "chdb";
 import type { StoreLog } from "./clickhouse-log.js";
-import { assertTableName, parseJsonEachRow, SESSION_SETTINGS } from "./clickhouse-sql.js";
+import { assertTableName, elapsedMs, parseJsonEachRow, SESSION_SETTINGS } from "./clickhouse-sql.js";
 import type { EventStore, QueryParams } from "./event-store.js";
 
 export interface ChdbEventStoreOptions {
@@ -39,17 +39,20 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
     return p;
   };
 
-  const run = async (sql: string, params: QueryParams | undefined): Promise<string> => {
+  // A query that fails after its output began (a limit hit mid-way) leaves that output in libchdb's
+  // buffer, in front of the next answer; row-per-line formats have no header to leave, so only they are used.
+  const execute = (sql: string, params: QueryParams | undefined, format: string) => {
     // chdb runs parameterised queries one at a time process-wide (libchdb's parameter state is not
     // per-connection), so statements without parameters take the unchained path.
-    const opts = { format: "JSONEachRow" };
-    const result = await track(() =>
+    const opts = { format };
+    return track(() =>
       params === undefined || Object.keys(params).length === 0
         ? session.queryAsync(sql, opts)
         : session.queryBindAsync(sql, params, opts),
     );
-    return result.text();
   };
+  const run = async (sql: string, params: QueryParams | undefined): Promise<string> =>
+    (await execute(sql, params, "JSONEachRow")).text();
 
   return {
     kind: "chdb",
@@ -58,6 +61,17 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
     },
     async query<T>(sql: string, params?: QueryParams) {
       return parseJsonEachRow<T>(await run(sql, params));
+    },
+    async queryCompact(sql: string, params?: QueryParams) {
+      const result = await execute(sql, params, "JSONCompactEachRow");
+      return {
+        rows: parseJsonEachRow<unknown[]>(result.text()),
+        stats: {
+          rows_read: result.rowsRead,
+          bytes_read: result.bytesRead,
+          elapsed_ms: elapsedMs(result.elapsed),
+        },
+      };
     },
     async insertJsonEachRow(table, rows) {
       assertTableName(table);

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import type { StoreLog } from "./clickhouse-log.js";
-import { assertTableName, SESSION_SETTINGS } from "./clickhouse-sql.js";
+import { assertTableName, elapsedMs, SESSION_SETTINGS } from "./clickhouse-sql.js";
 import type { EventStore, QueryParams } from "./event-store.js";
 
 export interface HttpEventStoreOptions {
@@ -71,6 +71,21 @@ export async function createHttpEventStore({
     async query<T>(sql: string, params?: QueryParams) {
       const rs = await client.query({ query: sql, query_params: params, format: "JSONEachRow" });
       return rs.json<T>();
+    },
+    async queryCompact(sql: string, params?: QueryParams) {
+      const rs = await client.query({ query: sql, query_params: params, format: "JSONCompactEachRow" });
+      const rows = await rs.json<unknown[]>();
+      // With wait_end_of_query the summary header is final: what the whole query read.
+      const raw = rs.response_headers["x-clickhouse-summary"];
+      const summary = JSON.parse(typeof raw === "string" ? raw : "{}") as Record<string, string | undefined>;
+      return {
+        rows,
+        stats: {
+          rows_read: Number(summary.read_rows ?? 0),
+          bytes_read: Number(summary.read_bytes ?? 0),
+          elapsed_ms: elapsedMs(Number(summary.elapsed_ns ?? 0) / 1e9),
+        },
+      };
     },
     async insertJsonEachRow(table: string, rows: string | Buffer) {
       assertTableName(table);

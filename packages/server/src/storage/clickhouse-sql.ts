@@ -27,3 +27,8 @@ export function parseJsonEachRow<T>(text: string): T[] {
   if (body === "") return [];
   return JSON.parse(`[${body.split("\n").join(",")}]`) as T[];
 }
+
+/** Seconds (as ClickHouse reports them) → milliseconds, to a hundredth. */
+export function elapsedMs(seconds: number): number {
+  return Math.round(seconds * 100_000) / 100;
+}

@@ -18,12 +18,24 @@
  */
 export type QueryParams = Record<string, string | number | boolean | null | readonly (string | number)[]>;
 
+/** What a query read, as ClickHouse reports it (the `statistics` of its JSON output formats). */
+export interface QueryStats {
+  rows_read: number;
+  bytes_read: number;
+  elapsed_ms: number;
+}
+
 export interface EventStore {
   readonly kind: "chdb" | "http";
   /** Run a statement that returns nothing (DDL, ALTER, OPTIMIZE...). */
   exec(sql: string, params?: QueryParams): Promise<void>;
   /** Run a SELECT and return its rows as objects (JSONEachRow). */
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
+  /**
+   * Run a SELECT and return its rows as arrays in select order (JSONCompact), with what it read.
+   * For result tables whose column names are not JS-object friendly (the KQL workbench).
+   */
+  queryCompact(sql: string, params?: QueryParams): Promise<{ rows: unknown[][]; stats: QueryStats }>;
   /** Insert rows already serialised as JSONEachRow (one JSON object per line). */
   insertJsonEachRow(table: string, rows: string | Buffer): Promise<void>;
   /**

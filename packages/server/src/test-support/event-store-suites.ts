@@ -335,6 +335,25 @@ export function eventStoreSuite(name: string, harness: EventStoreHarness): void 
       expect(await store.ping()).toBe(true);
     });
 
+    it("answers rows as arrays in select order with what the query read, and a failed query leaves nothing behind", async () => {
+      const r = await store.queryCompact(
+        "SELECT {a:String} AS z, toUInt64(2) AS a, [1, 2] AS m FROM numbers(3) LIMIT 2",
+        {
+          a: "it's",
+        },
+      );
+      expect(r.rows).toEqual([
+        ["it's", 2, [1, 2]],
+        ["it's", 2, [1, 2]],
+      ]);
+      expect(r.stats.rows_read).toBeGreaterThan(0);
+      expect(r.stats.elapsed_ms).toBeGreaterThanOrEqual(0);
+      await expect(store.queryCompact("SELECT match('a', {p:String})", { p: "((" })).rejects.toThrow(
+        /re2|regexp/i,
+      );
+      expect((await store.queryCompact("SELECT 42")).rows).toEqual([[42]]);
+    });
+
     it("rejects a batch with a malformed row as a whole, and ignores fields it does not know", async () => {
       const good = sampleEvent({ site: "batch" });
       const bad = `${JSON.stringify(good)}\n${JSON.stringify({ ...sampleEvent({ site: "batch" }), src_port: "not a port" })}\n`;
