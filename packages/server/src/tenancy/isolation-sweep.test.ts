@@ -133,6 +133,11 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** Bodies for POST routes that only answer with data when given one (else `{}`). */
+const BODIES: Record<string, unknown> = {
+  "/api/v1/search/kql": { query: 'Events | where site == "globex-lyon" or true | take 1000' },
+};
+
 /** A route's path with globex's objects in its parameters. */
 function globexPath(url: string): string {
   return url.replace(/:([a-z_]+)/g, (_m, name: string) => {
@@ -178,7 +183,7 @@ describe("client isolation across every route", () => {
         const res = await t.api(
           route.method,
           url,
-          route.method === "GET" || route.method === "DELETE" ? undefined : {},
+          route.method === "GET" || route.method === "DELETE" ? undefined : (BODIES[route.url] ?? {}),
           token,
         );
         calls++;
@@ -203,6 +208,7 @@ describe("client isolation across every route", () => {
     for (const r of [
       "GET /api/v1/events",
       "GET /api/v1/ips/:ip",
+      "POST /api/v1/search/kql",
       "GET /api/v1/alerts",
       "GET /api/v1/bans",
       "GET /api/v1/sites",
