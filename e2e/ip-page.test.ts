@@ -5,7 +5,7 @@ import { eventually, TEST_ADMIN_PASSWORD } from "../packages/server/src/test-sup
 import { BROWSER_TIME_ZONE, CHROMIUM_PATH, hasChromium } from "./support/browser.js";
 import { shoot, submitLogin, tid } from "./support/console-page.js";
 import { type ConsoleSession, openConsoleSession, SHOTS } from "./support/console-session.js";
-import { sendTcp, sophosTime } from "./support/syslog.js";
+import { sendTcp, sophosTime, sshdFailure } from "./support/syslog.js";
 import { textOf, waitUntil } from "./support/wait.js";
 
 /**
@@ -16,6 +16,8 @@ import { textOf, waitUntil } from "./support/wait.js";
  * page at a phone's 390 px without sideways scrolling.
  */
 const ATTACKER = "45.155.205.233";
+/** Looked up by background enrichment only, never by a visit. */
+const BACKGROUND = "45.155.205.240";
 const WAF = 5;
 const FIREWALL = 3;
 const PROVIDERS = [
@@ -166,6 +168,21 @@ describe.skipIf(!hasChromium)("the IP page", () => {
     await page.locator(tid("threat-lookup-ip")).fill(ATTACKER);
     await page.locator(tid("threat-lookup-submit")).click();
     await page.waitForURL((url) => decodeURIComponent(url.pathname) === `/ip/${ATTACKER}`);
+  });
+
+  it("shows a high-risk IP that background enrichment finds while Advanced Threat is open", async () => {
+    const { page } = s;
+    await page.locator(tid("nav-threats")).click();
+    await page.waitForURL(/\/threats$/);
+    await page.locator(`${tid("ws-status")}[data-status="live"]`).waitFor();
+    // An SSH brute force trips the shipped scenario; the detection queues a background lookup, and
+    // the fake OTX's 20 pulses score it high: the page hears `threat_detected` and lists it.
+    const lines = Array.from({ length: 6 }, (_, i) => sshdFailure(`bg${i}`, Date.now(), BACKGROUND).line);
+    await sendTcp(s.t.syslogPort, `${lines.join("\n")}\n`);
+    const row = page.locator(`${tid("threat-live-row")}[data-ip="${BACKGROUND}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await expect(textOf(row)).resolves.toMatch(/tripped a scenario/);
+    await expect(textOf(row.locator(tid("threat-score-badge")))).resolves.toMatch(/high|critical/);
   });
 
   it("fits a phone's 390 px without the page scrolling sideways", async () => {

@@ -25,6 +25,7 @@ import { EMPTY_FILTERS } from "../filters/filters.js";
 import { formatCount, formatTime } from "../format.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { IpLink, ipPagePath } from "./ip-link.js";
+import { LiveThreats } from "./live-threats.js";
 import { quotaColor, quotaPercent } from "./threat-format.js";
 import { ScoreBadge } from "./threat-panel.js";
 import { cachedThreatQuery, useThreatProviders } from "./threat-queries.js";
@@ -198,9 +199,14 @@ export function ThreatsPage() {
           </Panel>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <Panel title="Providers: calls today">
-            <Providers />
-          </Panel>
+          <Stack gap="sm">
+            <Panel title="Found high-risk just now">
+              <LiveThreats />
+            </Panel>
+            <Panel title="Providers: calls today">
+              <Providers />
+            </Panel>
+          </Stack>
         </Grid.Col>
       </Grid>
     </Stack>
