@@ -106,6 +106,9 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<VigilApp> {
     ...((deps.https ? { https: deps.https } : {}) as object),
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024,
+    // A few bodies take one of several JSON types (e.g. a daily limit: a number, null or "default");
+    // Ajv warns at every start about such schemas unless told they are meant.
+    ajv: { customOptions: { allowUnionTypes: true } },
     clientErrorHandler,
     // A path Fastify cannot decode (bad %-escape) or a path parameter over 100 characters: problem+json.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
