@@ -35,7 +35,7 @@ import { enforcementRoutes } from "../response/enforcement/enforcement-routes.js
 import { createEnforcement } from "../response/enforcement/reconciler.js";
 import { createFirstOffence } from "../response/first-offence.js";
 import { createResponse } from "../response/response-feature.js";
-import { kqlRoutes } from "../search/kql-routes.js";
+import { createSearch } from "../search/search-feature.js";
 import type { EventStore } from "../storage/event-store.js";
 import { createEventStore } from "../storage/event-store-factory.js";
 import { createStateStore, type StateStore } from "../storage/state-store.js";
@@ -352,7 +352,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       features: [
         httpMetricsPlugin(metrics),
         eventRoutes({ eventStore, db: state.db, geo }),
-        kqlRoutes({ eventStore }),
+        createSearch({ eventStore, db: state.db }).routes,
         tenancy.routes,
         sourceRoutes(sources),
         httpIngestRoutes({ ingest, geo, metrics }),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply } from "fastify";
 import { READ_EVENTS, scopeSitesOf } from "../events/route-support.js";
+import type { Principal } from "../http/access.js";
 import { PROBLEM_CONTENT_TYPE, problem } from "../http/problem.js";
 import { BadParameterError } from "../query/bad-parameter.js";
 import { parseEventFilter } from "../query/event-filter.js";
@@ -18,12 +19,13 @@ export interface KqlRoutesDeps {
   now?: () => number;
   /** Bounds of every query (tests lower them). */
   limits?: ExecutionLimits;
-  /** Told of each query that ran (the per-user history). */
+  /** Told of each query that ran or was refused (the per-user history); its failure never fails the query. */
   onRun?: (run: {
-    request: Parameters<typeof scopeSitesOf>[0];
+    principal: Principal | null;
     query: string;
+    ranAt: Date;
     result: KqlResult | null;
-  }) => void;
+  }) => Promise<void>;
 }
 
 const TAGS = ["search"];
@@ -71,6 +73,14 @@ export function kqlRoutes({
       },
       async (request, reply) => {
         const { query, from, to, limit } = request.body;
+        const ranAt = new Date();
+        const record = async (result: KqlResult | null) => {
+          try {
+            await onRun?.({ principal: request.principal, query, ranAt, result });
+          } catch (err) {
+            request.log.warn({ err }, "search history: could not record a query");
+          }
+        };
         try {
           const clock = now();
           const range = parseEventFilter({ from, to }, clock);
@@ -83,12 +93,12 @@ export function kqlRoutes({
             limit: limit ?? DEFAULT_RESULT_LIMIT,
             limits,
           });
-          onRun?.({ request, query, result });
+          await record(result);
           return result;
         } catch (err) {
           const body = kqlProblem(err);
           if (!body) throw err;
-          if (!(err instanceof BadParameterError)) onRun?.({ request, query, result: null });
+          if (!(err instanceof BadParameterError)) await record(null);
           return send(reply, body);
         }
       },
