@@ -40,6 +40,7 @@ import type { EventStore } from "../storage/event-store.js";
 import { createEventStore } from "../storage/event-store-factory.js";
 import { createStateStore, type StateStore } from "../storage/state-store.js";
 import { createTenancy } from "../tenancy/tenancy-feature.js";
+import { createVigimail } from "../vigimail/vigimail-feature.js";
 import { loadSecretKey } from "./secret-key.js";
 
 /**
@@ -217,6 +218,17 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
       onThreat: (t) => hub.publish("threat_detected", t, { sites: t.sites }),
     });
     closers.push(() => threatIntel.close());
+    // Vigimail: client mail domains' DNS posture and leaked mailboxes (docs/VIGIMAIL.md).
+    const vigimail = createVigimail({
+      db: state.db,
+      config: config.vigimail,
+      secretKey,
+      raise: (a) => alerts.raise(a),
+      siteFor: (client) => tenancy.directory.sitesOf(client)[0],
+      userAgent: `Vigil/${version} (Vigimail mail security checks)`,
+      log: log.child({ component: "vigimail" }),
+    });
+    closers.push(() => vigimail.close());
     const enforcement = createEnforcement({
       db: state.db,
       secretKey,
@@ -363,6 +375,7 @@ export async function startVigil(config: VigilConfig, log: Logger): Promise<Runn
         bouncerRoutes({ db: state.db }),
         feeds.routes,
         threatIntel.routes,
+        vigimail.routes,
         alerts.routes,
         opsRoutes({
           version,

@@ -68,6 +68,13 @@ export interface VigilConfig {
   };
   /** Threat-intelligence providers (docs/THREAT-INTEL.md): keys and base URLs, and the cache TTL. */
   threatIntel: ThreatIntelConfig;
+  /** Vigimail (docs/VIGIMAIL.md): DNS resolvers for posture checks, leak providers' keys and base URLs. */
+  vigimail: {
+    /** `host[:port]` resolvers; empty = the system's. */
+    dnsServers: string[];
+    hibp: { key: string | null; url: string | null };
+    leakcheck: { key: string | null; url: string | null };
+  };
 }
 
 /** The providers' names as they appear in `VIGIL_TI_<NAME>_KEY` / `VIGIL_TI_<NAME>_URL`. */
@@ -452,6 +459,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
       ),
     },
     threatIntel: readThreatIntel(r),
+    vigimail: {
+      dnsServers: (r.optional(S("VIGIL_DNS_SERVERS", "vigimail.dns_servers")) ?? "")
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+      hibp: {
+        key: r.optional(S("VIGIL_HIBP_KEY", "vigimail.hibp.key")),
+        url: r.url(S("VIGIL_HIBP_URL", "vigimail.hibp.url"), ["https:", "http:"]),
+      },
+      leakcheck: {
+        key: r.optional(S("VIGIL_LEAKCHECK_KEY", "vigimail.leakcheck.key")),
+        url: r.url(S("VIGIL_LEAKCHECK_URL", "vigimail.leakcheck.url"), ["https:", "http:"]),
+      },
+    },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

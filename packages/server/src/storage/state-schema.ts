@@ -10,6 +10,7 @@ import type { BouncerTables } from "../response/bouncer/bouncer-tables.js";
 import type { EnforcementTables } from "../response/enforcement/enforcement-tables.js";
 import type { ResponseTables } from "../response/response-tables.js";
 import type { TenancyTables } from "../tenancy/tenancy-tables.js";
+import type { VigimailTables } from "../vigimail/vigimail-tables.js";
 
 /**
  * The Kysely view of the state store (PostgreSQL): every table of every feature.
@@ -40,4 +41,5 @@ export interface StateDatabase
     AlertTables,
     OidcTables,
     TenancyTables,
-    ThreatIntelTables {}
+    ThreatIntelTables,
+    VigimailTables {}

@@ -92,6 +92,16 @@ beforeAll(async () => {
     "ban",
   );
 
+  // A mail domain and a mailbox of globex's (Vigimail), named by the :domain and :email routes.
+  await ok(
+    t.api("POST", "/api/v1/vigimail/domains", { domain: "globex.example", client: "globex" }, admin),
+    "domain",
+  );
+  await ok(
+    t.api("POST", "/api/v1/vigimail/emails", { email: "ceo@globex.example", client: "globex" }, admin),
+    "mailbox",
+  );
+
   const db = t.vigil.state.db;
   globex.alert = uuidv7();
   await db
@@ -142,6 +152,8 @@ const BODIES: Record<string, unknown> = {
 function globexPath(url: string): string {
   return url.replace(/:([a-z_]+)/g, (_m, name: string) => {
     if (name === "ip") return GLOBEX_IP;
+    if (name === "domain") return "globex.example";
+    if (name === "email") return "ceo%40globex.example";
     if (name === "name") {
       if (url.startsWith("/api/v1/clients")) return "globex";
       if (url.startsWith("/api/v1/sites")) return "globex-lyon";

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { type RunningVigil, startVigil } from "../app/start-vigil.js";
 import { loadConfig, type VigilConfig } from "../config/config.js";
+import { OFFLINE_VIGIMAIL_ENV } from "../vigimail/offline-env.js";
 import { OFFLINE_THREAT_INTEL_ENV } from "./offline-threat-intel.js";
 
 /**
@@ -41,6 +42,7 @@ export async function startTestVigil(env: Record<string, string> = {}): Promise<
     VIGIL_INGEST_FLUSH_MS: "50",
     VIGIL_LOG_LEVEL: "warn",
     ...OFFLINE_THREAT_INTEL_ENV,
+    ...OFFLINE_VIGIMAIL_ENV,
     ...env,
   });
   const vigil = await startVigil(config, pino({ level: process.env.VIGIL_TEST_LOG ?? "silent" }));

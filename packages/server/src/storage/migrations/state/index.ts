@@ -18,6 +18,7 @@ import * as threatIntel from "./0016-threat-intel.js";
 import * as banThreatSources from "./0017-ban-threat-sources.js";
 import * as threatProviderSettings from "./0018-threat-provider-settings.js";
 import * as search from "./0019-search.js";
+import * as vigimail from "./0020-vigimail.js";
 
 /**
  * Every state-store migration, in the order it runs. Names sort in that same order (Kysely checks),
@@ -43,4 +44,5 @@ export const STATE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0017-ban-threat-sources": banThreatSources,
   "0018-threat-provider-settings": threatProviderSettings,
   "0019-search": search,
+  "0020-vigimail": vigimail,
 };
