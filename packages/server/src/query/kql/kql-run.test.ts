@@ -10,6 +10,7 @@ import { createEventStore } from "../../storage/event-store-factory.js";
 import type { CompileOptions } from "./compile.js";
 import { KqlError } from "./errors.js";
 import { KqlRunError, runErrorOf, runKql } from "./run.js";
+import { EVENT_CLICKHOUSE_TYPES, MODSEC_CLICKHOUSE_TYPES } from "./schema.js";
 
 /** The compiled SQL against real ClickHouse (chDB): what it answers, not only that it parses. */
 const NOW = Date.now();
@@ -87,6 +88,24 @@ afterAll(async () => {
 });
 
 describe("KQL on the event store", () => {
+  it("knows every column of events and modsec_logs, with the table's own type", async () => {
+    for (const [table, types] of [
+      ["events", EVENT_CLICKHOUSE_TYPES],
+      ["modsec_logs", MODSEC_CLICKHOUSE_TYPES],
+    ] as const) {
+      const described = await store.query<{ name: string; type: string }>(`DESCRIBE TABLE ${table}`);
+      expect(Object.keys(types).sort(), table).toEqual(described.map((c) => c.name).sort());
+      for (const c of described) {
+        const actual = c.type
+          .replace(/^LowCardinality\((.*)\)$/, "$1")
+          .replace(/^DateTime64\(3, 'UTC'\)$/, "DateTime64(3)");
+        const declared =
+          types[c.name as keyof typeof types] === "Flag" ? "UInt8" : types[c.name as keyof typeof types];
+        expect(actual, `${table}.${c.name}`).toBe(declared);
+      }
+    }
+  });
+
   it("counts 30 firewall drops from three IPs (15, 10, 5) and answers the top two", async () => {
     const r = await run(
       'Events | where log_type == "Firewall" and action == "drop" | summarize n = count() by src_ip | sort by n desc | take 2',
@@ -213,6 +232,19 @@ describe("KQL on the event store", () => {
     expect(await one("Events | where src_ip == 'none' | summarize avg(dst_port), count()")).toEqual([
       [null, 0],
     ]);
+  });
+
+  it("runs the examples of docs/HUNTING.md", async () => {
+    for (const q of [
+      "ModSecLogs | summarize hits = count() by bin(timestamp, 1h), rule_id | sort by timestamp asc",
+      "Events | summarize arg_max(timestamp, *) by src_ip",
+      "Events | where dst_port == 22 and not(ipv4_is_private(src_ip)) | distinct src_ip, geo_country",
+      'Events | where timestamp > "2024-05-01" | extend age = now() - timestamp | project age, t = timestamp + 1h | take 3',
+    ]) {
+      await expect(run(q), q).resolves.toMatchObject({ truncated: false });
+    }
+    const byZero = await run("Events | extend x = dst_port / 0 | take 1").catch((e: unknown) => e);
+    expect(byZero).toMatchObject({ status: 400 });
   });
 
   it("turns the engine's refusals into 400s without its text, and a timeout into a 408 naming the limit", async () => {
