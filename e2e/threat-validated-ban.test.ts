@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeProvider, startFakeProvider } from "../packages/server/src/intel/lookup/fake-provider.js";
 import { fixture } from "../packages/server/src/intel/providers/fixtures/recorded.js";
+import { openLiveClient } from "../packages/server/src/test-support/live-client.js";
 import { bsdTime } from "../packages/server/src/test-support/syslog-stamps.js";
 import {
   eventually,
@@ -19,15 +20,6 @@ import { sendTcp } from "./support/syslog.js";
  */
 const BAD = "45.155.205.233";
 const CLEAN = "8.8.4.4";
-
-interface TestSocket {
-  send(data: string): void;
-  on(event: "message", listener: (data: Buffer) => void): void;
-  once(event: "open" | "error", listener: (arg?: unknown) => void): void;
-  terminate(): void;
-}
-// `ws` comes with @fastify/websocket; one client does not need its types.
-const WS_MODULE: string = "ws";
 
 let t: TestVigil;
 let otx: FakeProvider;
@@ -70,20 +62,10 @@ afterAll(async () => {
   await abuse?.close();
 });
 
-async function liveThreats(): Promise<{ socket: TestSocket; messages: Array<Record<string, unknown>> }> {
-  const { default: WebSocket } = (await import(WS_MODULE)) as { default: new (url: string) => TestSocket };
-  const url = `${t.vigil.httpUrl.replace(/^http/, "ws")}/api/v1/ws?token=${encodeURIComponent(t.adminToken)}`;
-  const socket = new WebSocket(url);
-  const messages: Array<Record<string, unknown>> = [];
-  socket.on("message", (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
-  await new Promise((resolve, reject) => {
-    socket.once("open", resolve);
-    socket.once("error", reject);
-  });
-  await eventually(async () => messages.find((m) => m.type === "hello"));
-  socket.send(JSON.stringify({ type: "subscribe", topics: ["threats"] }));
-  await eventually(async () => messages.find((m) => m.type === "subscribed"));
-  return { socket, messages };
+async function liveThreats() {
+  const client = await openLiveClient(t);
+  await client.subscribe(["threats"]);
+  return client;
 }
 
 const sshFailures = (ip: string) =>

@@ -1,17 +1,10 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openLiveClient } from "../test-support/live-client.js";
 import { bsdTime } from "../test-support/syslog-stamps.js";
 import { eventually, startTestVigil, type TestVigil } from "../test-support/test-vigil.js";
 
 /** The live route end to end: a client gets nothing until it subscribes, then only its topics. */
-interface TestSocket {
-  send(data: string): void;
-  on(event: "message", listener: (data: Buffer) => void): void;
-  once(event: "open" | "error", listener: (arg?: unknown) => void): void;
-  terminate(): void;
-}
-// `ws` comes with @fastify/websocket; its types are not installed, and one client does not need them.
-const WS_MODULE: string = "ws";
 
 let t: TestVigil;
 
@@ -23,19 +16,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function open(): Promise<{ socket: TestSocket; messages: Array<Record<string, unknown>> }> {
-  const { default: WebSocket } = (await import(WS_MODULE)) as { default: new (url: string) => TestSocket };
-  const url = `${t.vigil.httpUrl.replace(/^http/, "ws")}/api/v1/ws?token=${encodeURIComponent(t.adminToken)}`;
-  const socket = new WebSocket(url);
-  const messages: Array<Record<string, unknown>> = [];
-  socket.on("message", (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
-  await new Promise((resolve, reject) => {
-    socket.once("open", resolve);
-    socket.once("error", reject);
-  });
-  await eventually(async () => messages.find((m) => m.type === "hello"));
-  return { socket, messages };
-}
+const open = () => openLiveClient(t);
 
 function sendTcp(port: number, payload: string): Promise<void> {
   return new Promise((resolve, reject) => {

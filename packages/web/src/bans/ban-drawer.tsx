@@ -1,32 +1,17 @@
-import { Badge, Drawer, Group, Stack, Table, Text, Timeline } from "@mantine/core";
+import { Drawer, Stack, Table, Text } from "@mantine/core";
 import type { ReactNode } from "react";
-import type { BanAction } from "../api/response-types.js";
 import { useIsStaff } from "../auth/auth-context.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { sitesLabel } from "../components/site-options.js";
 import { formatTime } from "../format.js";
 import { IpLink } from "../threats/ip-link.js";
 import { StatusBadge } from "./active-bans.js";
-import { formatRemaining, formatSpan, tierLabel } from "./ban-format.js";
+import { formatRemaining, tierLabel } from "./ban-format.js";
+import { BanHistoryTimeline, threatText } from "./ban-history-timeline.js";
 import { useBanDetail } from "./ban-queries.js";
 import { CountryCell } from "./country-cell.js";
 import { EnforcedOn } from "./enforced-on.js";
 import { useNow } from "./use-now.js";
-
-const ACTION_COLOR: Record<BanAction, string> = {
-  ban: "red",
-  escalate: "orange",
-  approve: "red",
-  pending: "yellow",
-  unban: "teal",
-  expire: "gray",
-  reject: "gray",
-};
-
-/** A threat score with the providers or feeds that voted for it ("87 (otx, abuseipdb)"). */
-export function threatText(score: number, sources: readonly string[]): string {
-  return sources.length > 0 ? `${score} (${sources.join(", ")})` : String(score);
-}
 
 /** One IP's ban and every transition it went through (who, when, why), newest first. */
 export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => void }) {
@@ -34,7 +19,7 @@ export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => v
   const staff = useIsStaff();
   const now = useNow();
   const ban = detail.data?.ban ?? null;
-  const history = [...(detail.data?.history ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+  const history = detail.data?.history ?? [];
   const rows: Array<[string, ReactNode]> = ban
     ? [
         ["Status", <StatusBadge key="s" ban={ban} />],
@@ -97,37 +82,7 @@ export function BanDrawer({ ip, onClose }: { ip: string | null; onClose: () => v
             <Text fw={600} size="sm">
               History
             </Text>
-            <Timeline bulletSize={14} lineWidth={2} data-testid="ban-history">
-              {history.map((h) => (
-                <Timeline.Item
-                  key={h.id}
-                  color={ACTION_COLOR[h.action] ?? "gray"}
-                  title={
-                    <Group gap="xs">
-                      <Badge size="xs" color={ACTION_COLOR[h.action] ?? "gray"}>
-                        {h.action}
-                      </Badge>
-                      <Text size="xs" className="num">
-                        {formatTime(h.at)}
-                      </Text>
-                    </Group>
-                  }
-                >
-                  <Text size="xs">
-                    tier {h.tier}
-                    {h.duration_ms !== null ? ` · ${formatSpan(h.duration_ms)}` : ""} · {h.actor} ({h.source})
-                    {h.threat_score !== null && h.threat_sources.length > 0
-                      ? ` · threat score ${threatText(h.threat_score, h.threat_sources)}`
-                      : ""}
-                  </Text>
-                  {h.reason && (
-                    <Text size="xs" c="dimmed">
-                      {h.reason}
-                    </Text>
-                  )}
-                </Timeline.Item>
-              ))}
-            </Timeline>
+            <BanHistoryTimeline history={history} testId="ban-history" />
           </>
         )}
       </Stack>

@@ -1,6 +1,7 @@
-import { Badge, Group, Progress, Stack, Table, Text, Timeline } from "@mantine/core";
+import { Group, Progress, Stack, Table, Text } from "@mantine/core";
 import { StatusBadge } from "../bans/active-bans.js";
-import { formatRemaining, formatSpan, tierLabel } from "../bans/ban-format.js";
+import { formatRemaining, tierLabel } from "../bans/ban-format.js";
+import { BanHistoryTimeline, threatText } from "../bans/ban-history-timeline.js";
 import { useNow } from "../bans/use-now.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
 import { sitesLabel } from "../components/site-options.js";
@@ -65,7 +66,6 @@ export function IpBans({ ip }: { ip: string }) {
     );
   if (!loaded) return <Loading />;
   const preview = tierPreview(ban, now);
-  const history = [...record.history].sort((a, b) => b.at.localeCompare(a.at));
   return (
     <Stack gap="xs" data-testid="ip-bans">
       {ban ? (
@@ -78,7 +78,7 @@ export function IpBans({ ip }: { ip: string }) {
                 ["Expires in", formatRemaining(ban.expires_at, now)],
                 ["Sites", sitesLabel(ban.sites, "Global (every site)")],
                 ["Reason", ban.reason],
-                ["Threat score", String(ban.threat_score_at_ban)],
+                ["Threat score", threatText(ban.threat_score_at_ban, ban.threat_sources)],
               ] as const
             ).map(([label, value]) => (
               <Table.Tr key={label}>
@@ -98,35 +98,7 @@ export function IpBans({ ip }: { ip: string }) {
       <Text size="xs" data-testid="ip-tier-preview">
         {preview.text}
       </Text>
-      {history.length > 0 && (
-        <Timeline bulletSize={12} lineWidth={2} data-testid="ip-ban-history">
-          {history.map((h) => (
-            <Timeline.Item
-              key={h.id}
-              title={
-                <Group gap="xs">
-                  <Badge size="xs" variant="light">
-                    {h.action}
-                  </Badge>
-                  <Text size="xs" className="num">
-                    {formatTime(h.at)}
-                  </Text>
-                </Group>
-              }
-            >
-              <Text size="xs">
-                tier {h.tier}
-                {h.duration_ms !== null ? ` · ${formatSpan(h.duration_ms)}` : ""} · {h.actor} ({h.source})
-              </Text>
-              {h.reason && (
-                <Text size="xs" c="dimmed" style={{ wordBreak: "break-word" }}>
-                  {h.reason}
-                </Text>
-              )}
-            </Timeline.Item>
-          ))}
-        </Timeline>
-      )}
+      {record.history.length > 0 && <BanHistoryTimeline history={record.history} testId="ip-ban-history" />}
     </Stack>
   );
 }

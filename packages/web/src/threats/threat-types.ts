@@ -8,20 +8,10 @@ import type {
   ProviderRowStatus,
   ThreatLookupResult,
 } from "../../../server/src/intel/lookup/lookup-result.js";
+import type { ProviderStatus } from "../../../server/src/intel/lookup/threat-lookup.js";
 import type { ThreatLevel } from "../../../server/src/intel/threat-score.js";
 
 export type { IpSummary, ProviderRow, ProviderRowStatus, ThreatLevel, ThreatLookupResult };
 
-/** GET /api/v1/threats/providers: the fields the console reads (the server may send more). */
-export interface ThreatProviderStatus {
-  name: string;
-  tier: number;
-  needs_key: boolean;
-  configured: boolean;
-  used_today: number;
-  /** null: no published daily limit. */
-  daily_limit: number | null;
-  backoff_until: string | null;
-  last_error: string | null;
-  last_error_at: string | null;
-}
+/** GET /api/v1/threats/providers: one provider's standing today (never its key). */
+export type ThreatProviderStatus = ProviderStatus;

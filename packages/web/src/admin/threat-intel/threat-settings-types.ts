@@ -3,27 +3,12 @@
  * intelligence reads them (server: intel/lookup/threat-routes.ts, threat-settings-routes.ts). A key
  * is never sent back: only whether one is set and where it comes from.
  */
-export type KeySource = "env" | "console";
+import type { KeySource } from "../../../../server/src/intel/lookup/provider-settings.js";
+import type { ProviderStatus } from "../../../../server/src/intel/lookup/threat-lookup.js";
 
-export interface ProviderSetting {
-  name: string;
-  tier: number;
-  needs_key: boolean;
-  configured: boolean;
-  key_set: boolean;
-  key_source: KeySource | null;
-  used_today: number;
-  /** null: no limit. */
-  daily_limit: number | null;
-  /** The limit without a console setting (the provider's free quota); null: none. */
-  default_limit: number | null;
-  limit_source: "default" | "console";
-  backoff_until: string | null;
-  last_error: string | null;
-  last_error_at: string | null;
-  /** IPsum only: the downloaded list. */
-  list?: { enabled: boolean; entries: number | null; loaded_at: string | null; updated: string | null };
-}
+export type { KeySource };
+/** The server's own contract type, not a copy. */
+export type ProviderSetting = ProviderStatus;
 
 export interface ProviderChange {
   key?: string | null;
