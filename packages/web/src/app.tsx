@@ -28,6 +28,7 @@ import { StatusPage } from "./status/status-page.js";
 import { theme } from "./theme.js";
 import { IpPage } from "./threats/ip-page.js";
 import { ThreatsPage } from "./threats/threats-page.js";
+import { VigimailPage } from "./vigimail/vigimail-page.js";
 import { WhitelistPage } from "./whitelist/whitelist-page.js";
 
 function makeQueryClient(): QueryClient {
@@ -82,6 +83,7 @@ export function App() {
                 <Route path="geo" element={<GeoPage />} />
                 <Route path="threats" element={<ThreatsPage />} />
                 <Route path="ip/:ip" element={<IpPage />} />
+                <Route path="vigimail" element={<VigimailPage />} />
                 <Route path="enforcement" element={<EnforcementPage />} />
                 <Route path="feeds" element={<FeedsPage />} />
                 <Route path="sources" element={<SourcesPage />} />

@@ -15,6 +15,7 @@ const NAV = [
   { to: "/sites", label: "Sites", testId: "nav-sites", exact: false },
   { to: "/bans", label: "Bans", testId: "nav-bans", exact: false },
   { to: "/threats", label: "Advanced Threat", testId: "nav-threats", exact: false },
+  { to: "/vigimail", label: "Vigimail", testId: "nav-vigimail", exact: false },
   { to: "/scenarios", label: "Scenarios", testId: "nav-scenarios", exact: false },
   { to: "/alert-rules", label: "Alert rules", testId: "nav-alert-rules", exact: false },
   { to: "/channels", label: "Channels", testId: "nav-channels", exact: false },
