@@ -18,12 +18,18 @@ export interface ChdbEventStoreOptions {
 export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): EventStore {
   const path = join(dataDir, "events");
   mkdirSync(path, { recursive: true });
-  const session = new Session(path, {
-    connectionArgs: [
-      ...Object.entries(SESSION_SETTINGS).map(([k, v]) => `--${k}=${v}`),
-      ...(process.env.VIGIL_CHDB_ARGS ?? "").split(" ").filter(Boolean),
-    ],
-  });
+  const connectionArgs = [
+    ...Object.entries(SESSION_SETTINGS).map(([k, v]) => `--${k}=${v}`),
+    ...(process.env.VIGIL_CHDB_ARGS ?? "").split(" ").filter(Boolean),
+  ];
+  const session = new Session(path, { connectionArgs });
+  // Queries written by users (the KQL workbench) get a session of their own, one at a time, and a
+  // throw-away query after any failure: libchdb hands the output a failed query had already produced
+  // (a limit or an error hit after its first rows) to the next query on the same session, even one
+  // started concurrently (seen with chdb 3.4). Here it can only reach that throw-away query, never
+  // another request's answer. Opened on first use; it shares the data directory and its tables.
+  let adhoc: Session | null = null;
+  let adhocChain: Promise<unknown> = Promise.resolve();
   log.info({ path }, "event store: chDB session opened");
 
   // Every operation in flight, so close() can wait for them: closing a busy connection aborts libchdb.
@@ -63,7 +69,24 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
       return parseJsonEachRow<T>(await run(sql, params));
     },
     async queryCompact(sql: string, params?: QueryParams) {
-      const result = await execute(sql, params, "JSONCompactEachRow");
+      const once = async () => {
+        adhoc ??= new Session(path, { connectionArgs });
+        const own = adhoc;
+        const opts = { format: "JSONCompactEachRow" };
+        try {
+          return await (params === undefined || Object.keys(params).length === 0
+            ? own.queryAsync(sql, opts)
+            : own.queryBindAsync(sql, params, opts));
+        } catch (err) {
+          await own.queryAsync("SELECT 1", { format: "CSV" }).catch(() => undefined);
+          throw err;
+        }
+      };
+      const result = await track(() => {
+        const p = adhocChain.then(once, once);
+        adhocChain = p.catch(() => undefined);
+        return p;
+      });
       return {
         rows: parseJsonEachRow<unknown[]>(result.text()),
         stats: {
@@ -98,6 +121,7 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
       if (closed) return;
       closed = true;
       await Promise.allSettled([...inFlight]);
+      adhoc?.close();
       session.close();
       await drainPending();
       log.info({ path }, "event store: chDB session closed");

@@ -352,6 +352,16 @@ export function eventStoreSuite(name: string, harness: EventStoreHarness): void 
         /re2|regexp/i,
       );
       expect((await store.queryCompact("SELECT 42")).rows).toEqual([[42]]);
+      // A query that fails after its first rows: neither a query running beside it nor the next
+      // one gets those rows in front of its own answer.
+      const failing = store.queryCompact(
+        "SELECT number, throwIf(number = 300000) FROM numbers(400000) SETTINGS max_block_size = 1000",
+      );
+      const beside = store.query<{ x: number }>("SELECT 7 AS x");
+      await expect(failing).rejects.toThrow(/throwIf|non-zero/);
+      expect(await beside).toEqual([{ x: 7 }]);
+      expect(await store.query<{ x: number }>("SELECT 8 AS x")).toEqual([{ x: 8 }]);
+      expect((await store.queryCompact("SELECT 9")).rows).toEqual([[9]]);
     });
 
     it("rejects a batch with a malformed row as a whole, and ignores fields it does not know", async () => {
