@@ -76,7 +76,8 @@ interface Select {
 /** Parse and compile: KQL text → one parameterised ClickHouse SELECT. Throws KqlError. */
 export function compileKql(text: string, options: CompileOptions): CompiledKql {
   const ast = parseKql(text, TABLE_NAMES);
-  const table = TABLES[ast.table.text];
+  // Own keys only: a table named `__proto__` or `constructor` is unknown, not Object's.
+  const table = Object.hasOwn(TABLES, ast.table.text) ? TABLES[ast.table.text] : undefined;
   if (!table) {
     const suggestions = nearest(ast.table.text, TABLE_NAMES);
     throw new KqlError(
@@ -333,7 +334,7 @@ class Compiler {
     };
     for (const item of op.aggregates) {
       const e = item.expr;
-      if (e.kind === "call" && e.name in ARG_EXTREMES) {
+      if (e.kind === "call" && Object.hasOwn(ARG_EXTREMES, e.name)) {
         if (item.name)
           throw new KqlError(`${e.name}() gives several columns; it cannot be named.`, item.name.pos);
         for (const [name, v] of this.argExtreme(e, env, new Set(by.map((c) => c.name))))

@@ -99,9 +99,10 @@ function column(name: string, pos: Position, env: Env, mode: Mode): Typed {
 }
 
 function call(e: Extract<Expr, { kind: "call" }>, env: Env, ctx: CompileContext, mode: Mode): Typed {
-  const aggregate = AGGREGATE_FUNCTIONS[e.name];
-  const scalar = SCALAR_FUNCTIONS[e.name];
-  if (e.name in ARG_EXTREMES) {
+  // Own keys only: `toString(x)` or `__proto__()` must be unknown functions, not Object's members.
+  const aggregate = Object.hasOwn(AGGREGATE_FUNCTIONS, e.name) ? AGGREGATE_FUNCTIONS[e.name] : undefined;
+  const scalar = Object.hasOwn(SCALAR_FUNCTIONS, e.name) ? SCALAR_FUNCTIONS[e.name] : undefined;
+  if (Object.hasOwn(ARG_EXTREMES, e.name)) {
     throw new KqlError(`${e.name}() is a summarize item of its own: summarize ${e.name}(...) by ...`, e.pos);
   }
   if (aggregate) {

@@ -58,6 +58,13 @@ function expectType(call: Call, i: number, allowed: readonly KqlType[]): Typed {
 
 const numeric: readonly KqlType[] = ["long", "real"];
 
+/**
+ * The address itself when it is IPv4 text, else 0.0.0.0: isIPAddressInRange throws on anything that
+ * is not an address, and ClickHouse does not always short-circuit the family test before it (seen
+ * with an OR of ranges), so the value it gets is always an address; the family test still decides.
+ */
+const v4 = (sql: string) => `if(isIPv4String(${sql}), ${sql}, '0.0.0.0')`;
+
 /** Private IPv4 ranges (RFC 1918), as Kusto's ipv4_is_private. Constants of ours, not query text. */
 const PRIVATE_V4 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -254,8 +261,10 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionDef>> = {
     compile: (c) => {
       const ip = expectType(c, 0, ["string"]);
       const range = c.ctx.params.add("String", ipv4Range(c));
-      // isIPAddressInRange throws on text that is not an address; the family test guards it.
-      return { sql: `(isIPv4String(${ip.sql}) AND isIPAddressInRange(${ip.sql}, ${range}))`, type: "bool" };
+      return {
+        sql: `(isIPv4String(${ip.sql}) AND isIPAddressInRange(${v4(ip.sql)}, ${range}))`,
+        type: "bool",
+      };
     },
   },
   ipv4_is_private: {
@@ -264,7 +273,7 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionDef>> = {
     usage: "ipv4_is_private(src_ip)",
     compile: (c) => {
       const ip = expectType(c, 0, ["string"]);
-      const ranges = PRIVATE_V4.map((r) => `isIPAddressInRange(${ip.sql}, '${r}')`).join(" OR ");
+      const ranges = PRIVATE_V4.map((r) => `isIPAddressInRange(${v4(ip.sql)}, '${r}')`).join(" OR ");
       return { sql: `(isIPv4String(${ip.sql}) AND (${ranges}))`, type: "bool" };
     },
   },

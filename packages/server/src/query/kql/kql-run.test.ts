@@ -1,16 +1,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeEvent, makeModSec, toJsonEachRow } from "../../events/test-events.js";
 import type { Event } from "../../ingest/event.js";
 import { silentLog } from "../../storage/clickhouse-log.js";
 import type { EventStore } from "../../storage/event-store.js";
 import { createEventStore } from "../../storage/event-store-factory.js";
+import { fuzzParameters } from "../../test-support/fuzz.js";
 import type { CompileOptions } from "./compile.js";
 import { KqlError } from "./errors.js";
 import { KqlRunError, runErrorOf, runKql } from "./run.js";
-import { EVENT_CLICKHOUSE_TYPES, MODSEC_CLICKHOUSE_TYPES } from "./schema.js";
+import { EVENT_CLICKHOUSE_TYPES, MODSEC_CLICKHOUSE_TYPES, TABLES } from "./schema.js";
 
 /** The compiled SQL against real ClickHouse (chDB): what it answers, not only that it parses. */
 const NOW = Date.now();
@@ -272,4 +274,105 @@ describe("KQL on the event store", () => {
     expect(runErrorOf(new Error("connection refused"))).toBeNull();
     await expect(run("Events | where (")).rejects.toBeInstanceOf(KqlError);
   });
+});
+
+/**
+ * Well-formed pipelines of random operators, columns and literals, run on ClickHouse: each answers,
+ * or is refused as the query's fault (KqlError, KqlRunError). Any other error would be SQL the
+ * compiler got wrong, a 500.
+ */
+describe("KQL pipelines (fuzz, on chDB)", () => {
+  const columns = TABLES.Events?.columns.map((c) => c.name) ?? [];
+  const col = fc.constantFrom(...columns, "n", "x");
+  const literal = fc.oneof(
+    fc.constantFrom(
+      '"drop"',
+      "'198.51.100.1'",
+      '"a.b c"',
+      "443",
+      "1.5",
+      "1h",
+      "ago(1d)",
+      "now()",
+      "true",
+      "datetime(2024-05-01)",
+    ),
+    fc.string({ maxLength: 8 }).map((v) => JSON.stringify(v)),
+    fc.integer({ min: -5, max: 70_000 }).map(String),
+  );
+  const comparison = fc.constantFrom(
+    "==",
+    "!=",
+    "<",
+    ">=",
+    "=~",
+    "has",
+    "contains",
+    "!startswith",
+    "endswith",
+    "matches regex",
+  );
+  const condition = fc.oneof(
+    fc.tuple(col, comparison, literal).map(([c, o, l]) => `${c} ${o} ${l}`),
+    fc.tuple(col, literal, literal).map(([c, a, b]) => `${c} in (${a}, ${b})`),
+    fc.tuple(col, literal, literal).map(([c, a, b]) => `${c} between (${a} .. ${b})`),
+    col.map((c) => `isnotempty(${c})`),
+    col.map((c) => `ipv4_is_private(${c})`),
+  );
+  const scalar = fc.oneof(
+    col,
+    col.map((c) => `strlen(${c})`),
+    col.map((c) => `tolower(${c})`),
+    col.map((c) => `bin(${c}, 1h)`),
+    col.map((c) => `bin(${c}, 10)`),
+    fc.tuple(col, col).map(([a, b]) => `${a} + ${b}`),
+    col.map((c) => `format_datetime(${c}, "yyyy-MM-dd")`),
+    col.map((c) => `iff(${c} == 1, "a", "b")`),
+  );
+  const aggregate = fc.oneof(
+    fc.constant("count()"),
+    col.map((c) => `dcount(${c})`),
+    col.map((c) => `sum(${c})`),
+    col.map((c) => `avg(${c})`),
+    col.map((c) => `max(${c})`),
+    col.map((c) => `make_set(${c})`),
+    col.map((c) => `percentile(${c}, 50)`),
+    condition.map((c) => `countif(${c})`),
+    col.map((c) => `arg_max(${c}, *)`),
+  );
+  const operator = fc.oneof(
+    condition.map((c) => `where ${c}`),
+    fc.tuple(condition, condition).map(([a, b]) => `where ${a} or not(${b})`),
+    scalar.map((e) => `extend x = ${e}`),
+    fc.tuple(col, scalar).map(([c, e]) => `project ${c}, x = ${e}`),
+    col.map((c) => `project-away ${c}`),
+    fc.tuple(aggregate, scalar).map(([a, b]) => `summarize n = ${a} by ${b}`),
+    aggregate.map((a) => `summarize ${a}`),
+    fc.tuple(col, fc.constantFrom("asc", "desc")).map(([c, d]) => `sort by ${c} ${d}`),
+    col.map((c) => `top 3 by ${c}`),
+    fc.integer({ min: 0, max: 50 }).map((n) => `take ${n}`),
+    col.map((c) => `distinct ${c}`),
+    fc.constant("count"),
+  );
+  const pipeline = fc
+    .tuple(fc.constantFrom("Events", "SecurityEvent"), fc.array(operator, { minLength: 1, maxLength: 5 }))
+    .map(([t, ops]) => [t, ...ops].join(" | "));
+
+  it("answers or refuses as the query's fault, never with SQL ClickHouse rejects", async () => {
+    let answered = 0;
+    await fc.assert(
+      fc.asyncProperty(pipeline, async (q) => {
+        try {
+          await run(q, { sites: ["paris"] });
+          answered++;
+        } catch (err) {
+          if (err instanceof KqlError || err instanceof KqlRunError) return;
+          throw new Error(`${q}\n→ ${String(err).slice(0, 400)}`);
+        }
+      }),
+      fuzzParameters(400),
+    );
+    // The generator reaches ClickHouse, not only the type checker.
+    expect(answered).toBeGreaterThan(40);
+  }, 120_000);
 });

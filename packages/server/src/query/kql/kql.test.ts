@@ -212,6 +212,20 @@ describe("KQL parser and compiler", () => {
     for (const q of queries) expect(() => compile(q), q).not.toThrow();
   });
 
+  it("knows only its own names: Object's members are not tables, functions or units", () => {
+    for (const q of [
+      "__proto__",
+      "constructor | take 1",
+      "Events | where toString(site) == 'x'",
+      "Events | where hasOwnProperty(site)",
+      "Events | summarize valueOf(site)",
+      "Events | where timestamp > ago(1constructor)",
+      "Events | project __proto__",
+    ]) {
+      expect(() => compile(q), q).toThrow(KqlError);
+    }
+  });
+
   it("never overflows the stack on deep nesting", () => {
     expect(errorOf(`Events | where ${"(".repeat(5000)}true${")".repeat(5000)}`).message).toContain("nested");
     expect(errorOf(`Events | where x == ${"-".repeat(5000)}1`)).toBeInstanceOf(KqlError);

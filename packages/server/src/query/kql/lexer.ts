@@ -241,7 +241,7 @@ function readString(
     if (c === "\n") break;
     if (c === "\\") {
       const e = text[i + 1] ?? "";
-      if (e in ESCAPES) {
+      if (Object.hasOwn(ESCAPES, e)) {
         value += ESCAPES[e];
         i += 2;
         continue;
@@ -305,7 +305,7 @@ function readNumber(text: string, start: number, pos: Position, tokens: Token[])
     let j = i;
     while (isIdentPart(text[j] ?? "")) j++;
     const unit = text.slice(i, j);
-    const factor = UNIT_MS[unit];
+    const factor = Object.hasOwn(UNIT_MS, unit) ? UNIT_MS[unit] : undefined;
     if (factor === undefined) {
       throw new KqlError(
         `'${numberText}${unit}' is not a number or a timespan (units: d, h, m, s, ms).`,
