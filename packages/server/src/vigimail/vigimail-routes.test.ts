@@ -159,6 +159,55 @@ describe("domain posture over the API", () => {
     dns.zone.set("_dmarc.strong.test", { txt: ["v=DMARC1; p=reject; rua=mailto:d@strong.test"] });
   });
 
+  it("keeps 90 days of checks", async () => {
+    const db = t.vigil.state.db;
+    const d = await db
+      .selectFrom("vigimail_domains")
+      .select("id")
+      .where("domain", "=", "weak.test")
+      .executeTakeFirstOrThrow();
+    const old = await db
+      .selectFrom("vigimail_domain_checks")
+      .selectAll()
+      .where("domain_id", "=", d.id)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("vigimail_domain_checks")
+      .values({
+        ...old,
+        id: crypto.randomUUID(),
+        checked_at: new Date(Date.now() - 91 * 86_400_000),
+        result: JSON.stringify(old.result),
+      })
+      .execute();
+    await ok(t.api("POST", "/api/v1/vigimail/domains/weak.test/check", {}, t.adminToken), "check");
+    const dnsView = (await ok(
+      t.api("GET", "/api/v1/vigimail/domains/weak.test/dns", undefined, t.adminToken),
+      "dns",
+    )) as {
+      history: Array<{ checked_at: string }>;
+    };
+    expect(dnsView.history).toHaveLength(2);
+    expect(dnsView.history.every((h) => Date.parse(h.checked_at) > Date.now() - 90 * 86_400_000)).toBe(true);
+  });
+
+  it("learns DKIM selectors from pasted headers", async () => {
+    dns.zone.set("sel2026._domainkey.weak.test", {
+      txt: ["v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="],
+    });
+    const r = (await ok(
+      t.api(
+        "POST",
+        "/api/v1/vigimail/domains/weak.test/check",
+        { headers: "DKIM-Signature: v=1; a=ed25519-sha256; d=weak.test; s=sel2026; h=from" },
+        t.adminToken,
+      ),
+      "check",
+    )) as { learnt_selectors: string[]; check: { dkim_exists: boolean; dkim_selectors: string[] } };
+    expect(r.learnt_selectors).toEqual(["sel2026"]);
+    expect(r.check).toMatchObject({ dkim_exists: true, dkim_selectors: ["sel2026"] });
+  });
+
   it("answers 400 problem+json for an invalid domain or mailbox, 404 for one not monitored", async () => {
     for (const [method, url, body] of [
       ["POST", "/api/v1/vigimail/domains", { domain: "not a domain" }],
@@ -308,6 +357,50 @@ describe("leaked mailboxes", () => {
     };
     expect(status.providers.hibp.configured).toBe(true);
     expect(status.providers.hibp.last_error).toContain("503");
+  });
+});
+
+describe("HIBP domain search", () => {
+  it("makes every breached alias of a verified domain a mailbox with its breaches", async () => {
+    fake.hibpDomains.set("strong.test", { boss: ["Adobe"] });
+    await ok(
+      t.api("PUT", "/api/v1/vigimail/config", { providers: { hibp: { domain_search: true } } }, t.adminToken),
+      "config",
+    );
+    await ok(t.api("POST", "/api/v1/vigimail/domains/strong.test/check", {}, t.adminToken), "check");
+    await ok(
+      t.api(
+        "PUT",
+        "/api/v1/vigimail/config",
+        { providers: { hibp: { domain_search: false } } },
+        t.adminToken,
+      ),
+      "config",
+    );
+    const leaks = (await ok(
+      t.api("GET", `/api/v1/vigimail/emails/${enc("boss@strong.test")}/leaks`, undefined, t.adminToken),
+      "leaks",
+    )) as {
+      breaches: Array<{ name: string; breach_date: string }>;
+    };
+    expect(leaks.breaches).toMatchObject([{ name: "Adobe", breach_date: "2013-10-04" }]);
+    const del = await t.api(
+      "DELETE",
+      `/api/v1/vigimail/emails/${enc("boss@strong.test")}`,
+      undefined,
+      t.adminToken,
+    );
+    expect(del.status).toBe(204);
+    expect(
+      (
+        await t.api(
+          "GET",
+          `/api/v1/vigimail/emails/${enc("boss@strong.test")}/leaks`,
+          undefined,
+          t.adminToken,
+        )
+      ).status,
+    ).toBe(404);
   });
 });
 

@@ -103,8 +103,14 @@ export const vigimailRoutes =
   ({ repo, service, box, env }: VigimailRoutesDeps): HttpFeature =>
   async (app) => {
     const clients = (req: FastifyRequest) => clientsOf(siteScopeOf(req));
-    const writeClient = (req: FastifyRequest, requested: string | null | undefined) =>
-      clientForWrite(siteScopeOf(req), requested) ?? "default";
+    const writeClient = (req: FastifyRequest, requested: string | null | undefined) => {
+      const scope = siteScopeOf(req);
+      // A scoped caller without a client (a key of a site no client owns) may not write anyone's.
+      if (scope.kind === "sites" && !scope.client)
+        throw new HttpProblem(403, "Forbidden: you belong to no client");
+      // Staff who name no client add to `default`, the client that existed before clients.
+      return clientForWrite(scope, requested) ?? "default";
+    };
     const domainOf = async (req: FastifyRequest, raw: string) => {
       const name = normaliseDomain(raw);
       const d = await repo.findDomain(name, clients(req));
