@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { drainPending, Session } from "chdb";
 import type { StoreLog } from "./clickhouse-log.js";
-import { assertTableName, elapsedMs, parseJsonEachRow, SESSION_SETTINGS } from "./clickhouse-sql.js";
+import { assertTableName, parseJsonCompact, parseJsonEachRow, SESSION_SETTINGS } from "./clickhouse-sql.js";
 import type { EventStore, QueryParams } from "./event-store.js";
 
 export interface ChdbEventStoreOptions {
@@ -72,7 +72,9 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
       const once = async () => {
         adhoc ??= new Session(path, { connectionArgs });
         const own = adhoc;
-        const opts = { format: "JSONCompactEachRow" };
+        // JSONCompact: its `statistics` are what the query read (the result object's rowsRead and
+        // bytesRead count the rows and bytes it returned). Its header is why this session drains.
+        const opts = { format: "JSONCompact" };
         try {
           return await (params === undefined || Object.keys(params).length === 0
             ? own.queryAsync(sql, opts)
@@ -87,14 +89,7 @@ export function createChdbEventStore({ dataDir, log }: ChdbEventStoreOptions): E
         adhocChain = p.catch(() => undefined);
         return p;
       });
-      return {
-        rows: parseJsonEachRow<unknown[]>(result.text()),
-        stats: {
-          rows_read: result.rowsRead,
-          bytes_read: result.bytesRead,
-          elapsed_ms: elapsedMs(result.elapsed),
-        },
-      };
+      return parseJsonCompact(result.text());
     },
     async insertJsonEachRow(table, rows) {
       assertTableName(table);

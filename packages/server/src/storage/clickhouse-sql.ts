@@ -32,3 +32,23 @@ export function parseJsonEachRow<T>(text: string): T[] {
 export function elapsedMs(seconds: number): number {
   return Math.round(seconds * 100_000) / 100;
 }
+
+/** A JSONCompact answer: rows as arrays, and the `statistics` ClickHouse appends (what it read). */
+export function parseJsonCompact(text: string): {
+  rows: unknown[][];
+  stats: { rows_read: number; bytes_read: number; elapsed_ms: number };
+} {
+  const body = JSON.parse(text) as {
+    data?: unknown[][];
+    statistics?: { elapsed?: number; rows_read?: number; bytes_read?: number };
+  };
+  const st = body.statistics ?? {};
+  return {
+    rows: body.data ?? [],
+    stats: {
+      rows_read: Number(st.rows_read ?? 0),
+      bytes_read: Number(st.bytes_read ?? 0),
+      elapsed_ms: elapsedMs(Number(st.elapsed ?? 0)),
+    },
+  };
+}

@@ -348,6 +348,11 @@ export function eventStoreSuite(name: string, harness: EventStoreHarness): void 
       ]);
       expect(r.stats.rows_read).toBeGreaterThan(0);
       expect(r.stats.elapsed_ms).toBeGreaterThanOrEqual(0);
+      // What the query read, not what it returned.
+      const counted = await store.queryCompact("SELECT count() FROM numbers(1000)");
+      expect(counted.rows).toEqual([[1000]]);
+      expect(counted.stats.rows_read).toBe(1000);
+      expect(counted.stats.bytes_read).toBe(8000);
       await expect(store.queryCompact("SELECT match('a', {p:String})", { p: "((" })).rejects.toThrow(
         /re2|regexp/i,
       );
