@@ -22,6 +22,12 @@ import type { Detection, Scenario } from "./types.js";
  *   clock or a backfill — is counted at its receive time instead, so it cannot land in (or stretch) a
  *   window it does not belong to. Backtests pass `maxSkewMs: null` and run purely on event time.
  * - Out-of-order events inside the skew tolerance are placed by their time.
+ * - Leaky buckets (`mode: "leaky"`, CrowdSec's semantics): a key holds a level that each event raises by
+ *   one and that drains by one every `leakMs`; it fires when the level reaches `threshold`. O(1) per key.
+ *   Triggers (`mode: "trigger"`) are threshold 1: the first matching event fires.
+ * - Index: each scenario's filter names the log types, source types and actions it can match (when it
+ *   pins them with equals / in at its top level or under `all`); an event meets only the scenarios whose
+ *   index admits it, so adding web scenarios costs firewall events nothing.
  * - Trust: events from unregistered senders (Event.arrival absent or not trusted) count in windows
  *   of their own; their detections say `trusted: false` and the ban policy holds them for approval.
  */
@@ -58,6 +64,44 @@ interface KeyState {
   ids: string[];
   /** Set when `thresholdFor` gave this key its own threshold. */
   threshold?: number;
+  /** Leaky bucket: the level after the last leak, and when that was. */
+  level?: number;
+  leakAt?: number;
+}
+
+/** Values a filter pins a field to (null = any). */
+type Pinned = ReadonlySet<string> | null;
+
+const INDEXED = ["log_type", "source_type", "action"] as const;
+
+/**
+ * The values `filter` requires `field` to hold: from `field: value`, `field: [..]`, `{eq}` / `{in}` at
+ * the top level or inside `all`. Anything else (any, not, contains…) leaves the field unpinned.
+ */
+export function pinnedValues(filter: unknown, field: string): Pinned {
+  if (typeof filter !== "object" || filter === null || Array.isArray(filter)) return null;
+  let out: Set<string> | null = null;
+  const narrow = (vals: readonly unknown[]) => {
+    const next = new Set(vals.filter((v) => typeof v === "string" || typeof v === "number").map(String));
+    out = out === null ? next : new Set([...out].filter((v) => next.has(v)));
+  };
+  for (const [k, v] of Object.entries(filter as Record<string, unknown>)) {
+    if (k === field) {
+      if (typeof v === "string" || typeof v === "number") narrow([v]);
+      else if (Array.isArray(v)) narrow(v);
+      else if (typeof v === "object" && v !== null) {
+        const c = v as Record<string, unknown>;
+        if (c.eq !== undefined) narrow([c.eq]);
+        if (Array.isArray(c.in)) narrow(c.in);
+      }
+    } else if (k === "all" && Array.isArray(v)) {
+      for (const sub of v) {
+        const p = pinnedValues(sub, field);
+        if (p) narrow([...p]);
+      }
+    }
+  }
+  return out;
 }
 
 interface Running {
@@ -67,6 +111,9 @@ interface Running {
   groupBy: EventField;
   distinct: EventField | null;
   keys: Map<string, KeyState>;
+  leakMs: number | null;
+  sourceTypes: Pinned;
+  actions: Pinned;
 }
 
 export interface EngineSnapshot {
@@ -85,6 +132,8 @@ export interface EngineSnapshot {
         latched: boolean;
         ids: string[];
         threshold?: number;
+        level?: number;
+        leakAt?: number;
       },
     ][];
   }[];
@@ -133,6 +182,9 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
   const maxSkew = opts.maxSkewMs === undefined ? 10 * 60_000 : opts.maxSkewMs;
   const sweepEvery = opts.sweepIntervalMs ?? 10_000;
   let running: Running[] = [];
+  /** Scenarios an event of a given log type can meet, in `running` order; built on demand. */
+  let byLogType = new Map<string, Running[]>();
+  let logTypesOf = new Map<Running, Pinned>();
   let lastSweep = Number.NEGATIVE_INFINITY;
   let eventClock = 0;
   const stats = { keyCapHits: 0, skewed: 0, detections: 0, processed: 0 };
@@ -145,7 +197,23 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
       groupBy: s.detection.group_by as EventField,
       distinct: (s.detection.distinct as EventField | undefined) ?? null,
       keys: keys ?? new Map(),
+      leakMs: s.detection.mode === "leaky" && s.detection.leakMs ? s.detection.leakMs : null,
+      sourceTypes: pinnedValues(s.detection.filter, "source_type"),
+      actions: pinnedValues(s.detection.filter, "action"),
     };
+  }
+
+  function candidates(logType: string): Running[] {
+    let list = byLogType.get(logType);
+    if (!list) {
+      list = running.filter((r) => {
+        const lt = logTypesOf.get(r);
+        return !lt || lt.has(logType);
+      });
+      // Log types come from parsers and senders: a bounded cache, computed afresh past it.
+      if (byLogType.size < 256) byLogType.set(logType, list);
+    }
+    return list;
   }
 
   /** Takes effect at once; scenarios whose definition did not change keep their windows. */
@@ -157,6 +225,8 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
         const prev = old.get(s.name);
         return build(s, prev && prev.fingerprint === scenarioFingerprint(s) ? prev.keys : undefined);
       });
+    byLogType = new Map();
+    logTypesOf = new Map(running.map((r) => [r, pinnedValues(r.scenario.detection.filter, INDEXED[0])]));
   }
 
   function fire(r: Running, key: string, st: KeyState, e: Event, count: number, first: number): void {
@@ -164,6 +234,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
     st.latched = true;
     st.times = [];
     st.values = null;
+    if (st.level !== undefined) st.level = 0;
     stats.detections++;
     const d: Detection = {
       scenario: s.name,
@@ -226,6 +297,18 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
     if (st.ids.length > KEPT_IDS) st.ids.shift();
     const { windowMs } = r.scenario.detection;
     const threshold = st.threshold ?? r.scenario.detection.threshold;
+    if (r.leakMs !== null) {
+      // Whole events leak out, one per leakMs since the last leak (as CrowdSec's buckets do; an
+      // out-of-order event drains nothing); then this one is poured in.
+      const at = st.leakAt ?? t;
+      const drained = t > at ? Math.floor((t - at) / r.leakMs) : 0;
+      const level = st.level ?? 0;
+      st.level = Math.max(0, level - drained) + 1;
+      if (level === 0 || level - drained <= 0) st.leakAt = t;
+      else st.leakAt = at + drained * r.leakMs;
+      if (st.level >= threshold) fire(r, key, st, e, st.level, st.first);
+      return;
+    }
     if (r.distinct) {
       const values = st.values ?? new Map<string, number>();
       st.values = values;
@@ -274,7 +357,9 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
         stats.skewed++;
       }
       if (t > eventClock) eventClock = t;
-      for (const r of running) {
+      for (const r of candidates(e.log_type)) {
+        if (r.sourceTypes && !r.sourceTypes.has(e.source_type)) continue;
+        if (r.actions && !r.actions.has(e.action)) continue;
         if (!r.match(e)) continue;
         const value = fieldText(e, r.groupBy);
         if (value === "") continue;
@@ -313,6 +398,7 @@ export function createDetectionEngine(opts: DetectionEngineOptions) {
             latched: st.latched,
             ids: st.ids,
             ...(st.threshold !== undefined ? { threshold: st.threshold } : {}),
+            ...(st.level !== undefined ? { level: st.level, leakAt: st.leakAt } : {}),
           },
         ]),
       })),

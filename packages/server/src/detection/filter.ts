@@ -1,4 +1,5 @@
 import ipaddr from "ipaddr.js";
+import safeRegex from "safe-regex2";
 import type { Event } from "../ingest/event.js";
 import { EVENT_FIELD_KINDS, type EventField, type FieldKind, isEventField } from "./event-fields.js";
 
@@ -12,6 +13,11 @@ import { EVENT_FIELD_KINDS, type EventField, type FieldKind, isEventField } from
  * - a number given for a text field compares as its decimal text (YAML reads `rule_id: 949110` as a number).
  * - list fields (`modsec_rule_ids`, `modsec_messages`) match when any element matches.
  * - an array of plain values is shorthand for `in`.
+ * - besides the Event's fields, `referer` and `metadata.<key>` (the sender's own key/values, such as a
+ *   forwarded header) can be matched as text; absent = "".
+ * - a regex is refused when it could backtrack catastrophically (nested quantifiers, back-references:
+ *   safe-regex2's star-height check plus our own), and it only ever sees the first REGEX_INPUT_LIMIT
+ *   characters of a value, so one hostile 1 MB line costs what an ordinary one does.
  */
 export type EventPredicate = (event: Event) => boolean;
 export type FilterPath = readonly (string | number)[];
@@ -31,6 +37,25 @@ export class FilterError extends Error {
 
 const OPERATORS = new Set(["eq", "in", "not", "contains", "regex", "cidr", "gt", "gte", "lt", "lte"]);
 const COMBINATORS = new Set(["any", "all"]);
+/** Regexes see at most this much of a value (URLs, user agents and messages are far shorter). */
+export const REGEX_INPUT_LIMIT = 4096;
+const METADATA = "metadata.";
+
+/** A filter-only field: `referer` or `metadata.<key>`, read from Event.metadata as text. */
+function isVirtualField(key: string): boolean {
+  return key === "referer" || (key.startsWith(METADATA) && key.length > METADATA.length);
+}
+
+type Getter = (e: Event) => unknown;
+
+function getterFor(field: string): Getter {
+  if (isVirtualField(field)) {
+    const k = field === "referer" ? "referer" : field.slice(METADATA.length);
+    return (e) => e.metadata?.[k] ?? "";
+  }
+  const f = field as keyof Event;
+  return (e) => e[f];
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -55,8 +80,8 @@ export function compileFilter(filter: unknown, path: FilterPath = []): EventPred
       parts.push(key === "any" ? (e) => subs.some((p) => p(e)) : (e) => subs.every((p) => p(e)));
       continue;
     }
-    if (!isEventField(key)) throw new FilterError(here, `unknown field '${key}'`);
-    parts.push(compileField(key, value, here));
+    if (!isEventField(key) && !isVirtualField(key)) throw new FilterError(here, `unknown field '${key}'`);
+    parts.push(compileField(key as EventField, value, here));
   }
   if (parts.length === 0) return () => true;
   if (parts.length === 1) return parts[0] as EventPredicate;
@@ -78,7 +103,7 @@ export function checkFilter(filter: unknown): { path: FilterPath; message: strin
 }
 
 function compileField(field: EventField, cond: unknown, path: FilterPath): EventPredicate {
-  const kind = EVENT_FIELD_KINDS[field];
+  const kind: FieldKind = isEventField(field) ? EVENT_FIELD_KINDS[field] : "text";
   if (isScalar(cond)) return equals(field, kind, [cond], path);
   if (Array.isArray(cond)) return equals(field, kind, scalars(cond, path), path);
   if (!isRecord(cond))
@@ -126,13 +151,10 @@ function operator(
     }
     case "regex": {
       if (typeof arg !== "string") throw new FilterError(path, "'regex' takes a regular expression as text");
-      let re: RegExp;
-      try {
-        re = new RegExp(arg, "i");
-      } catch (err) {
-        throw new FilterError(path, `bad regular expression: ${(err as Error).message}`);
-      }
-      return textTest(field, kind, path, (s) => re.test(s));
+      const re = compileRegex(arg, path);
+      return textTest(field, kind, path, (s) =>
+        re.test(s.length > REGEX_INPUT_LIMIT ? s.slice(0, REGEX_INPUT_LIMIT) : s),
+      );
     }
     case "cidr":
       return cidrTest(field, kind, arg, path);
@@ -161,28 +183,29 @@ function equals(
         throw new FilterError(path, `'${field}' holds numbers; ${JSON.stringify(v)} is not one`);
       return n;
     });
-    const f = field as keyof Event;
+    const get = getterFor(field);
     if (nums.length === 1) {
       const n = nums[0];
-      return (e) => e[f] === n;
+      return (e) => get(e) === n;
     }
     const set = new Set(nums);
-    return (e) => set.has(e[f] as number);
+    return (e) => set.has(get(e) as number);
   }
   const texts = values.map((v) => {
     if (typeof v === "boolean") throw new FilterError(path, `'${field}' holds text; write "${v}" in quotes`);
     return String(v);
   });
+  const get = getterFor(field);
   if (kind === "list") {
     const set = new Set(texts);
-    return (e) => (e[field] as unknown as string[]).some((s) => set.has(s));
+    return (e) => (get(e) as string[]).some((s) => set.has(s));
   }
   if (texts.length === 1) {
     const t = texts[0];
-    return (e) => e[field] === t;
+    return (e) => get(e) === t;
   }
   const set = new Set(texts);
-  return (e) => set.has(e[field] as string);
+  return (e) => set.has(get(e) as string);
 }
 
 function textTest(
@@ -193,8 +216,9 @@ function textTest(
 ): EventPredicate {
   if (kind === "number")
     throw new FilterError(path, `'${field}' holds numbers: use eq, in, gt, gte, lt or lte`);
-  if (kind === "list") return (e) => (e[field] as unknown as string[]).some(test);
-  return (e) => test(e[field] as string);
+  const get = getterFor(field);
+  if (kind === "list") return (e) => (get(e) as string[]).some(test);
+  return (e) => test(get(e) as string);
 }
 
 function compare(
@@ -206,16 +230,16 @@ function compare(
 ): EventPredicate {
   if (kind !== "number") throw new FilterError(path, `'${op}' compares numbers; '${field}' holds text`);
   if (typeof arg !== "number" || !Number.isFinite(arg)) throw new FilterError(path, `'${op}' takes a number`);
-  const f = field as keyof Event;
+  const get = getterFor(field);
   switch (op) {
     case "gt":
-      return (e) => (e[f] as number) > arg;
+      return (e) => (get(e) as number) > arg;
     case "gte":
-      return (e) => (e[f] as number) >= arg;
+      return (e) => (get(e) as number) >= arg;
     case "lt":
-      return (e) => (e[f] as number) < arg;
+      return (e) => (get(e) as number) < arg;
     default:
-      return (e) => (e[f] as number) <= arg;
+      return (e) => (get(e) as number) <= arg;
   }
 }
 
@@ -230,14 +254,42 @@ function cidrTest(field: EventField, kind: FieldKind, arg: unknown, path: Filter
     if (typeof r !== "string") throw new FilterError(here, "expected a CIDR range as text");
     return parseRange(r, here);
   });
+  const get = getterFor(field);
   return (e) => {
-    const text = e[field] as string;
+    const text = get(e) as string;
     if (text === "" || !ipaddr.isValid(text)) return false;
     const addr = ipaddr.process(text);
     const k = addr.kind();
     for (const [net, bits] of ranges) if (net.kind() === k && addr.match(net, bits)) return true;
     return false;
   };
+}
+
+/**
+ * Compiles a case-insensitive regex, refusing the shapes that backtrack catastrophically: a quantifier
+ * inside a quantified group (`(a+)+`, `(.*a){20}`: safe-regex2's star height > 1) and back-references
+ * (which no automaton can run in linear time). What passes still only sees a bounded input.
+ */
+export function compileRegex(pattern: string, path: FilterPath = []): RegExp {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, "i");
+  } catch (err) {
+    throw new FilterError(path, `bad regular expression: ${(err as Error).message}`);
+  }
+  if (/\\[1-9]|\\k</.test(pattern)) {
+    throw new FilterError(
+      path,
+      `regular expression '${pattern}' uses a back-reference (not allowed: it can backtrack without bound)`,
+    );
+  }
+  if (!safeRegex(re, { limit: 10_000 })) {
+    throw new FilterError(
+      path,
+      `regular expression '${pattern}' nests quantifiers (e.g. (a+)+) and could backtrack catastrophically; rewrite it without a repeated group that itself repeats`,
+    );
+  }
+  return re;
 }
 
 /** A CIDR, or a bare IP as a /32 (/128). IPv4-mapped IPv6 ranges are read as IPv4. */

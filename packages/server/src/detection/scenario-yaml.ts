@@ -32,7 +32,8 @@ export class ScenarioYamlError extends Error {
 
 export const SCENARIO_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const TOP_KEYS = ["name", "description", "enabled", "severity", "labels", "detection", "action"];
-const DETECTION_KEYS = ["source", "filter", "threshold", "window", "group_by", "distinct"];
+const DETECTION_KEYS = ["source", "type", "filter", "threshold", "window", "leak", "group_by", "distinct"];
+const MODES = ["window", "trigger", "leaky"] as const;
 const ACTION_KEYS = ["type", "duration", "validate_threat", "ban_internal"];
 
 export interface ParseScenarioOptions {
@@ -128,7 +129,18 @@ export function parseScenarioYaml(text: string, opts: ParseScenarioOptions = {})
   let windowMs = 60_000;
   let groupBy = "src_ip";
   let distinct: string | undefined;
+  let mode: (typeof MODES)[number] = "window";
+  let leakMs: number | undefined;
   if (det) {
+    mode = optional<(typeof MODES)[number]>(
+      det,
+      "type",
+      "window",
+      (v) => (MODES as readonly unknown[]).includes(v),
+      `must be one of ${MODES.join(", ")}`,
+      issue,
+      ["detection"],
+    );
     optional(det, "source", "events", (v) => v === "events", "only 'events' is supported", issue, [
       "detection",
     ]);
@@ -146,10 +158,34 @@ export function parseScenarioYaml(text: string, opts: ParseScenarioOptions = {})
         issue(path, err.detail, unknownName);
       }
     }
-    if (typeof det.threshold !== "number" || !Number.isInteger(det.threshold) || det.threshold < 1) {
+    if (mode === "trigger") {
+      // One matching event acts; `threshold`, when given, must say so.
+      if (det.threshold !== undefined && det.threshold !== 1)
+        issue(["detection", "threshold"], "a trigger acts on one event: omit threshold or write 1");
+    } else if (typeof det.threshold !== "number" || !Number.isInteger(det.threshold) || det.threshold < 1) {
       issue(["detection", "threshold"], "must be a whole number ≥ 1");
     } else threshold = det.threshold;
-    const w = typeof det.window === "string" ? parseDuration(det.window) : null;
+    if (mode === "leaky") {
+      const l = typeof det.leak === "string" ? parseDuration(det.leak) : null;
+      if (l === null || l <= 0)
+        issue(
+          ["detection", "leak"],
+          "a leaky bucket needs leak: one event leaks out every this long (e.g. 10s)",
+        );
+      else leakMs = l;
+    } else if (det.leak !== undefined) {
+      issue(["detection", "leak"], "only a leaky bucket (type: leaky) has a leak rate", true);
+    }
+    // A trigger's window is how long it stays quiet after acting; a leaky bucket's is how long a full
+    // bucket takes to drain (when its key is forgotten). Both may be left out.
+    const w =
+      typeof det.window === "string"
+        ? parseDuration(det.window)
+        : det.window === undefined && mode === "trigger"
+          ? 60_000
+          : det.window === undefined && mode === "leaky"
+            ? (leakMs ?? 60_000) * threshold
+            : null;
     if (w === null) issue(["detection", "window"], "must be a duration such as 30s, 5m, 1h");
     else windowMs = w;
     groupBy = optional(
@@ -164,6 +200,8 @@ export function parseScenarioYaml(text: string, opts: ParseScenarioOptions = {})
     if (det.distinct !== undefined) {
       if (typeof det.distinct !== "string" || !isEventField(det.distinct)) {
         issue(["detection", "distinct"], "must be an event field (e.g. dst_port)");
+      } else if (mode === "leaky") {
+        issue(["detection", "distinct"], "a leaky bucket counts events, not distinct values", true);
       } else distinct = det.distinct;
     }
   }
@@ -215,6 +253,8 @@ export function parseScenarioYaml(text: string, opts: ParseScenarioOptions = {})
       windowMs,
       group_by: groupBy,
       ...(distinct !== undefined ? { distinct } : {}),
+      ...(mode !== "window" ? { mode } : {}),
+      ...(leakMs !== undefined ? { leakMs } : {}),
     },
     action: {
       type: actionType,

@@ -15,6 +15,8 @@ import type { Severity } from "../ingest/event.js";
  *   { src_ip: { cidr: "10.0.0.0/8" } }                        IP in range (v4 or v6)
  *   { http_status: { gte: 400, lt: 500 } }                    numeric comparisons (gt, gte, lt, lte)
  *   { any: [ {…}, {…} ] } / { all: [ … ] }                    boolean combinations
+ * Fields: every Event field, plus `referer` and `metadata.<key>` (the sender's own key/values, e.g. a
+ * header an HTTP ingest sender forwards), both text, "" when absent.
  */
 export type FilterValue = string | number | boolean;
 export interface FieldCondition {
@@ -55,6 +57,14 @@ export interface Scenario {
     group_by: string;
     /** Count distinct values of this field instead of events (port scan: distinct dst_port). */
     distinct?: string;
+    /**
+     * How events are counted (YAML `detection.type`): `window` (default) counts within a sliding
+     * window; `trigger` acts on the first matching event (threshold 1); `leaky` is CrowdSec's leaky
+     * bucket: each event adds one, one leaks out every `leakMs`, and the bucket acts at `threshold`.
+     */
+    mode?: "window" | "trigger" | "leaky";
+    /** Leaky bucket: one event leaks out every this many ms (YAML `leak: 10s`). */
+    leakMs?: number;
   };
   action: {
     type: ScenarioActionType;

@@ -8,6 +8,25 @@ import { parseLine } from "./registry.js";
 const ctx = { receivedAt: Date.UTC(2024, 0, 1), timezone: "UTC" };
 
 describe("access logs", () => {
+  it("keeps the referer as metadata.referer, and reads Apache 2.2's vhost after the time", () => {
+    const e = parseAccessLog(
+      '192.0.2.1 - - [01/Jan/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 10 "${jndi:ldap://x/a}" "curl/8"',
+      ctx,
+    )?.event;
+    expect(e?.metadata).toEqual({ referer: "${jndi:ldap://x/a}" });
+    const v = parseAccessLog(
+      '192.0.2.7 - - [01/Jan/2024:10:00:00 +0000] www.example.org "GET /wp-login.php HTTP/1.1" 200 512 "-" "Mozilla/5.0"',
+      ctx,
+    )?.event;
+    expect(v).toMatchObject({
+      src_ip: "192.0.2.7",
+      hostname: "www.example.org",
+      url: "/wp-login.php",
+      http_status: 200,
+    });
+    expect(v?.metadata).toBeUndefined();
+  });
+
   it("reads the combined format with its own offset, and the vhost forms", () => {
     const e = parseAccessLog(
       '192.0.2.1 - - [01/Jan/2024:10:00:00 +0200] "GET /a?b=\\"c\\" HTTP/1.1" 500 10 "https://r/" "UA \\"x\\""',

@@ -3,7 +3,9 @@
  * (`%v` / `$host` first, Apache's vhost_combined): `[vhost] ip ident user [time] "request" status
  * bytes ["referer" "user-agent"]`. source_type comes from the program name (syslog/journal tag);
  * when nothing says which server wrote a combined line, it is "nginx" (the common case in front of
- * a WAF), and the line is still parsed the same way.
+ * a WAF), and the line is still parsed the same way. Apache 2.2 setups that log `%v` after the time
+ * (`ip - - [time] vhost "request" …`) are read too. The referer is kept as `metadata.referer` (filters
+ * match it as `referer`) and, as before, in `reason`.
  */
 import type { EventDraft, ParseContext, ParseResult, Parser } from "../event.js";
 import {
@@ -16,7 +18,9 @@ import { normaliseIp, parseClfTime, toInt } from "./common.js";
 import { readPrefix } from "./prefix.js";
 
 const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"`;
-const TAIL_RE = new RegExp(String.raw`^\[([^\]]+)\] ${QUOTED} (\d{3}|-) (\d+|-)(?: ${QUOTED} ${QUOTED})?`);
+const TAIL_RE = new RegExp(
+  String.raw`^\[([^\]]+)\] (?:([A-Za-z0-9][A-Za-z0-9.:_-]{0,252}) )?${QUOTED} (\d{3}|-) (\d+|-)(?: ${QUOTED} ${QUOTED})?`,
+);
 
 export const parseAccessLog: Parser = (line: string, ctx: ParseContext): ParseResult | null => {
   const p = readPrefix(line, ctx);
@@ -28,9 +32,9 @@ export const parseAccessLog: Parser = (line: string, ctx: ParseContext): ParseRe
   if (tokens.length < 2 || tokens.length > 4) return null;
   const m = TAIL_RE.exec(body.slice(open + 1));
   if (!m) return null;
-  const [, time, request = "", statusText, , referer, agent] = m;
+  const [, time, vhostAfterTime = "", request = "", statusText, , referer, agent] = m;
 
-  let vhost = "";
+  let vhost = vhostAfterTime.replace(/:\d+$/, "");
   let client = tokens[0] ?? "";
   if (!normaliseIp(client) && tokens.length >= 3 && normaliseIp(tokens[1])) {
     vhost = client.replace(/:\d+$/, "");
@@ -59,6 +63,7 @@ export const parseAccessLog: Parser = (line: string, ctx: ParseContext): ParseRe
     message: unquote(request),
     reason: referer && referer !== "-" ? `referer ${unquote(referer)}` : "",
   };
+  if (referer && referer !== "-") event.metadata = { referer: unquote(referer) };
   if (!srcIp && client !== "-") event.reason = `remote host ${client}`;
   return { event };
 };
