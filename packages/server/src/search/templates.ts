@@ -21,7 +21,7 @@ export const TEMPLATES: readonly SearchTemplate[] = [
 | where isnotempty(user_name)
 | where (log_type == "SSH" and sub_category == "failure")
     or (log_type == "VPN" and message contains "failed")
-    or event_type has "fail"
+    or event_type contains "fail"
 | summarize failures = count(), sources = dcount(src_ip), first_seen = min(timestamp), last_seen = max(timestamp) by user_name, site
 | where failures >= 5
 | sort by failures desc`,

@@ -270,6 +270,13 @@ function binary(e: Extract<Expr, { kind: "binary" }>, env: Env, ctx: CompileCont
   if (op === "matches regex") {
     if (left.type !== "string" || right.type !== "string")
       mismatch("matches a string against a regex string");
+    if (e.right.kind !== "string") {
+      throw new KqlError(
+        "matches regex needs a string literal on its right.",
+        e.right.pos,
+        "a string literal",
+      );
+    }
     return { sql: `match(${left.sql}, ${right.sql})`, type: "bool", aggregate: agg };
   }
   const negated = op.startsWith("!");

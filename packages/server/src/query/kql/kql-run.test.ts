@@ -314,6 +314,8 @@ describe("KQL pipelines (fuzz, on chDB)", () => {
   );
   const condition = fc.oneof(
     fc.tuple(col, comparison, literal).map(([c, o, l]) => `${c} ${o} ${l}`),
+    fc.tuple(col, comparison, col).map(([a, o, b]) => `${a} ${o} ${b}`),
+    fc.tuple(col, col, col).map(([a, b, c]) => `${a} in~ (${b}, ${c})`),
     fc.tuple(col, literal, literal).map(([c, a, b]) => `${c} in (${a}, ${b})`),
     fc.tuple(col, literal, literal).map(([c, a, b]) => `${c} between (${a} .. ${b})`),
     col.map((c) => `isnotempty(${c})`),

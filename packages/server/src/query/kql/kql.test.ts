@@ -178,6 +178,7 @@ describe("KQL parser and compiler", () => {
     expect(errorOf("Events | summarize site").message).toContain("by list");
     expect(errorOf("Events | where count() > 1").message).toContain("aggregation");
     expect(errorOf("Events | take -1").message).toContain("whole number");
+    expect(errorOf("Events | where url matches regex user_agent").expected).toBe("a string literal");
     expect(errorOf('Events | where ipv4_is_in_range(src_ip, "10.0.0.0/33")').message).toContain("CIDR");
     expect(errorOf('Events | extend d = format_datetime(timestamp, "y")').message).toContain(
       "format element",
