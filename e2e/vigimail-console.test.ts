@@ -41,10 +41,15 @@ describe.skipIf(!hasChromium)("the Vigimail page in Chromium", () => {
     });
     fake = await startLeakTestServer();
     fake.hibpAccounts.set("victim@weak.test", [fakeBreach("Adobe"), fakeBreach("Gawker")]);
+    fake.leakcheckAccounts.set("victim@weak.test", [
+      { name: "Adobe.com", breach_date: "2013-10", fields: ["password"] },
+    ]);
     session = await openConsoleSession({
       VIGIL_DNS_SERVERS: dns.address,
       VIGIL_HIBP_URL: fake.hibpUrl,
       VIGIL_HIBP_KEY: fake.hibpKey,
+      // No LeakCheck key here: the test sets it in the console.
+      VIGIL_LEAKCHECK_URL: fake.leakcheckUrl,
     });
     page = session.page;
     page.on("dialog", (dialog) => void dialog.accept());
@@ -111,16 +116,41 @@ describe.skipIf(!hasChromium)("the Vigimail page in Chromium", () => {
     expect(hibp?.headers["user-agent"]).toMatch(/Vigil/);
   });
 
+  it("takes a LeakCheck key in the settings, sealed and never shown again", async () => {
+    await page.locator(tid("vigimail-settings-open")).click();
+    await page.locator(tid("vigimail-leakcheck-key")).fill(fake.leakcheckKey);
+    await page.locator(tid("vigimail-settings-submit")).click();
+    await page.locator(tid("vigimail-settings")).waitFor({ state: "detached" });
+    const cfg = (
+      await session.t.api("GET", "/api/v1/vigimail/config", undefined, session.t.adminToken)
+    ).json() as {
+      providers: { leakcheck: { key_source: string } };
+    };
+    expect(cfg.providers.leakcheck.key_source).toBe("console");
+    await page.locator(tid("vigimail-settings-open")).click();
+    await expect(page.locator(tid("vigimail-leakcheck-key")).inputValue()).resolves.toBe("");
+    await page.getByText("A key is set here (sealed)").waitFor();
+    await page.keyboard.press("Escape");
+    await page.locator(tid("vigimail-settings")).waitFor({ state: "detached" });
+  });
+
   it("checks everything with progress", async () => {
     await page.locator(tid("vigimail-check-all")).click();
     const progress = page.locator(tid("vigimail-progress"));
     await waitUntil(
-      "the check-all to finish",
+      "the check-all to finish, LeakCheck asked with the key set in the settings",
       async () =>
         (await progress.getAttribute("data-running")) === "false" &&
         (await textOf(progress)).includes("Checked 2 of 2"),
       20_000,
     );
+    const row = page.locator(`${tid("vigimail-mailbox-row")}[data-email="victim@weak.test"]`);
+    await waitUntil(
+      "LeakCheck's breach counted",
+      async () => (await textOf(row.locator(tid("mailbox-leaks")))) === "3 breaches",
+    );
+    const lc = fake.requests.find((r) => r.path.startsWith("/api/v2/query/"));
+    expect(lc?.headers["x-api-key"]).toBe(fake.leakcheckKey);
   });
 
   it("works at 390 px without the page scrolling sideways", async () => {

@@ -1,6 +1,6 @@
 import { Button, Group, Progress, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useApi, useAuth, useIsStaff } from "../auth/auth-context.js";
 import { roleAtLeast } from "../auth/roles.js";
 import { FormModal } from "../components/form-modal.js";
@@ -9,6 +9,7 @@ import { formatTime } from "../format.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { DomainTable } from "./domain-table.js";
 import { MailboxTable } from "./mailbox-table.js";
+import { VigimailSettings } from "./settings-modal.js";
 import type { Mailbox, VigimailDomain, VigimailStatus } from "./vigimail-types.js";
 
 /** Add a domain or a mailbox: one field, and for operator staff the client it belongs to. */
@@ -73,6 +74,8 @@ export function VigimailPage() {
   const canAct = roleAtLeast(user?.role, "analyst");
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState<"domain" | "email" | null>(null);
+  const [settings, setSettings] = useState(false);
+  const isAdminStaff = staff && user?.role === "admin";
 
   const status = useQuery({
     queryKey: ["vigimail", "status"],
@@ -99,23 +102,42 @@ export function VigimailPage() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["vigimail"] }),
   });
   const progress = status.data?.check_all;
+  // When a check-all ends, the lists show its last results (the polling above stops with it).
+  const finishedAt = progress?.finished_at;
+  useEffect(() => {
+    if (!finishedAt) return;
+    void queryClient.invalidateQueries({ queryKey: ["vigimail", "domains"] });
+    void queryClient.invalidateQueries({ queryKey: ["vigimail", "emails"] });
+  }, [finishedAt, queryClient]);
   const s = status.data;
 
   return (
     <Stack gap="sm">
       <Group justify="space-between">
         <Title order={3}>Vigimail</Title>
-        {canAct && (
-          <Button
-            size="xs"
-            onClick={() => checkAll.mutate()}
-            loading={checkAll.isPending}
-            disabled={running}
-            data-testid="vigimail-check-all"
-          >
-            Check everything now
-          </Button>
-        )}
+        <Group gap="xs">
+          {isAdminStaff && (
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => setSettings(true)}
+              data-testid="vigimail-settings-open"
+            >
+              Settings
+            </Button>
+          )}
+          {canAct && (
+            <Button
+              size="xs"
+              onClick={() => checkAll.mutate()}
+              loading={checkAll.isPending}
+              disabled={running}
+              data-testid="vigimail-check-all"
+            >
+              Check everything now
+            </Button>
+          )}
+        </Group>
       </Group>
       <Text size="sm" c="dimmed">
         Whether your mail domains are protected against spoofing (SPF, DKIM, DMARC, MX), and which mailboxes
@@ -176,6 +198,7 @@ export function VigimailPage() {
 
       <AddForm kind="domain" opened={adding === "domain"} onClose={() => setAdding(null)} staff={staff} />
       <AddForm kind="email" opened={adding === "email"} onClose={() => setAdding(null)} staff={staff} />
+      {isAdminStaff && <VigimailSettings opened={settings} onClose={() => setSettings(false)} />}
     </Stack>
   );
 }
