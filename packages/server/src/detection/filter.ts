@@ -9,7 +9,8 @@ import { EVENT_FIELD_KINDS, type EventField, type FieldKind, isEventField } from
  * kind — so the predicate does only comparisons. Independent of scenarios: alert rules reuse it.
  *
  * Rules worth knowing:
- * - equals / `in` are exact (case-sensitive); `contains` and `regex` ignore case.
+ * - equals / `in` are exact (case-sensitive); `contains` and `regex` ignore case; `contains` takes a
+ *   list too (any of them).
  * - a number given for a text field compares as its decimal text (YAML reads `rule_id: 949110` as a number).
  * - list fields (`modsec_rule_ids`, `modsec_messages`) match when any element matches.
  * - an array of plain values is shorthand for `in`.
@@ -144,8 +145,23 @@ function operator(
       return (e) => !inner(e);
     }
     case "contains": {
+      if (Array.isArray(arg)) {
+        // Any of a list (exploit paths, scanner names): one alternation of escaped literals, run once
+        // per value, rather than one lower-casing pass per needle.
+        if (arg.length === 0)
+          throw new FilterError(path, "'contains' takes text or a non-empty list of texts");
+        const needles = arg.map((n, i) => {
+          if ((typeof n !== "string" && typeof n !== "number") || String(n) === "")
+            throw new FilterError([...path, i], "expected non-empty text");
+          return String(n).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+        });
+        const re = new RegExp(needles.join("|"), "i");
+        return textTest(field, kind, path, (s) =>
+          re.test(s.length > REGEX_INPUT_LIMIT ? s.slice(0, REGEX_INPUT_LIMIT) : s),
+        );
+      }
       if (typeof arg !== "string" && typeof arg !== "number")
-        throw new FilterError(path, "'contains' takes text");
+        throw new FilterError(path, "'contains' takes text or a list of texts");
       const needle = String(arg).toLowerCase();
       return textTest(field, kind, path, (s) => s.toLowerCase().includes(needle));
     }

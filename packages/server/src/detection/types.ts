@@ -23,7 +23,7 @@ export interface FieldCondition {
   eq?: FilterValue;
   in?: FilterValue[];
   not?: FilterValue | FieldCondition;
-  contains?: string;
+  contains?: string | string[];
   regex?: string;
   cidr?: string | string[];
   gt?: number;
