@@ -159,6 +159,31 @@ describe("domain posture over the API", () => {
     dns.zone.set("_dmarc.strong.test", { txt: ["v=DMARC1; p=reject; rua=mailto:d@strong.test"] });
   });
 
+  it("reports a SERVFAIL on each check as such, never as a missing record", async () => {
+    for (const name of ["broken.test", "_dmarc.broken.test", "_dmarc.test"])
+      dns.zone.set(name, { fail: "servfail" });
+    await ok(t.api("POST", "/api/v1/vigimail/domains", { domain: "broken.test" }, t.adminToken), "add");
+    const r = (await ok(
+      t.api("POST", "/api/v1/vigimail/domains/broken.test/check", {}, t.adminToken),
+      "check",
+    )) as {
+      check: Check & {
+        spf_lookup: string;
+        dmarc_lookup: string;
+        mx_lookup: string;
+        mx_issues: Array<{ code: string }>;
+      };
+    };
+    expect(r.check).toMatchObject({
+      spf_lookup: "servfail",
+      dmarc_lookup: "servfail",
+      mx_lookup: "servfail",
+    });
+    const codes = [...r.check.spf_issues, ...r.check.dmarc_issues, ...r.check.mx_issues].map((i) => i.code);
+    expect(codes).toEqual(["spf_lookup_failed", "dmarc_lookup_failed", "mx_lookup_failed"]);
+    expect(r.check.spf_issues[0]?.message).toContain("SERVFAIL");
+  });
+
   it("keeps 90 days of checks", async () => {
     const db = t.vigil.state.db;
     const d = await db
