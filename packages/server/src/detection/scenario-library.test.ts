@@ -53,6 +53,14 @@ function nginxError(at: number, ip: string, message: string): Line {
   };
 }
 
+/** An Apache 2.4 error-log line for a client. */
+function apacheError(at: number, ip: string, module: string, message: string): Line {
+  const d = new Date(at);
+  const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()];
+  const time = `${day} ${MON[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${hms(d)}.${String(d.getUTCMilliseconds() * 1000).padStart(6, "0")} ${d.getUTCFullYear()}`;
+  return { at, text: `[${time}] [${module}] [pid 2928] [client ${ip}:37924] ${message}` };
+}
+
 /** A classic syslog sshd line. */
 function sshd(at: number, message: string): Line {
   const d = new Date(at);
@@ -330,6 +338,49 @@ const CASES: Case[] = [
       web(t(2), U, "/share?u=https%3A%2F%2Fexample.org%2Fpost%3Fid%3D3"),
       // A failed attempt (404) is http-probing's to count, not a successful inclusion.
       web(t(3), "198.51.100.22", "/start.php?lang=http://cirt.net/rfiinc.txt?", { status: 404 }),
+    ],
+  },
+  {
+    scenario: "web-error-probing",
+    attacker: A,
+    attack: [
+      "php",
+      "php4",
+      "php5",
+      "php-cgi",
+      "php.cgi",
+      "test.cgi",
+      "luci",
+      "admin.cgi",
+      "bash",
+      "sh",
+      "perl",
+    ].map((s, i) =>
+      apacheError(
+        t(i * 3),
+        A,
+        "cgi:error",
+        `AH02811: script not found or unable to stat: /usr/lib/cgi-bin/${s}`,
+      ),
+    ),
+    benign: times(100, t(0), 300).map((at) =>
+      apacheError(at, U, "core:info", "AH00128: File does not exist: /var/www/html/images/missing-logo.png"),
+    ),
+  },
+  {
+    scenario: "web-bad-request",
+    attacker: A,
+    attack: times(5, t(0), 30_000).map((at, i) =>
+      apacheError(at, A, "core:error", `AH10244: invalid URI path (/cgi-bin/.%2e/.%2e/.%2e/${i}/bin/sh)`),
+    ),
+    benign: [
+      apacheError(
+        t(0),
+        U,
+        "ssl:error",
+        "AH02032: Hostname www.example.org provided via SNI and hostname other.example.org provided via HTTP have no compatible SSL setup",
+      ),
+      apacheError(t(60), U, "core:error", "AH00126: Invalid URI in request GET /%%bad HTTP/1.1"),
     ],
   },
   {
