@@ -406,6 +406,10 @@ const CASES: Case[] = [
       sshd(t(0), `Failed password for bob from ${U} port 50001 ssh2`),
       sshd(t(8), `Failed password for bob from ${U} port 50001 ssh2`),
       sshd(t(15), `Accepted password for bob from ${U} port 50001 ssh2`),
+      // A monitor's TCP check every minute for six hours.
+      ...times(360, t(0), 60_000).map((at, i) =>
+        sshd(at, `Connection closed by 198.51.100.30 port ${20000 + i} [preauth]`),
+      ),
     ],
   },
   {
