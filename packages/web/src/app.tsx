@@ -1,6 +1,6 @@
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { AccountPage } from "./account/account-page.js";
 import { EnrolmentRequiredPage } from "./account/enrolment-required-page.js";
@@ -13,6 +13,7 @@ import { AuthProvider, useAuth } from "./auth/auth-context.js";
 import { LoginPage } from "./auth/login-page.js";
 import { BansPage } from "./bans/bans-page.js";
 import { ChannelsPage } from "./channels/channels-page.js";
+import { Loading } from "./components/query-state.js";
 import { DashboardPage } from "./dashboard/dashboard-page.js";
 import { EnforcementPage } from "./enforcement/enforcement-page.js";
 import { EventsPage } from "./events/events-page.js";
@@ -30,6 +31,9 @@ import { IpPage } from "./threats/ip-page.js";
 import { ThreatsPage } from "./threats/threats-page.js";
 import { VigimailPage } from "./vigimail/vigimail-page.js";
 import { WhitelistPage } from "./whitelist/whitelist-page.js";
+
+// CodeMirror is only for the workbench: its own chunk, fetched on the first visit to /hunt.
+const HuntPage = lazy(() => import("./hunt/hunt-page.js").then((m) => ({ default: m.HuntPage })));
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -71,6 +75,14 @@ export function App() {
               <Route element={<RequireUser />}>
                 <Route index element={<DashboardPage />} />
                 <Route path="events" element={<EventsPage />} />
+                <Route
+                  path="hunt"
+                  element={
+                    <Suspense fallback={<Loading h={240} />}>
+                      <HuntPage />
+                    </Suspense>
+                  }
+                />
                 <Route path="alerts" element={<AlertsPage />} />
                 <Route path="alerts/:id" element={<AlertDetailPage />} />
                 <Route path="alert-rules" element={<AlertRulesPage />} />

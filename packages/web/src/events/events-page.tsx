@@ -1,6 +1,6 @@
 import { Button, Center, Group, Stack, Switch, Text, Title } from "@mantine/core";
 import { useMemo, useState } from "react";
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { useEventPages } from "../api/queries.js";
 import type { ApiEvent } from "../api/types.js";
 import { Empty, ErrorNote, Loading } from "../components/query-state.js";
@@ -11,6 +11,7 @@ import {
   filtersToSearch,
 } from "../filters/filters.js";
 import { formatCount } from "../format.js";
+import { workbenchLink } from "../hunt/hunt-url.js";
 import { usePageTitle } from "../layout/use-page-title.js";
 import { EventDrawer } from "./event-drawer.js";
 import { EventsTable } from "./events-table.js";
@@ -64,6 +65,16 @@ export function EventsPage() {
             onChange={(e) => setTailOn(e.currentTarget.checked)}
             data-testid="live-tail"
           />
+          <Button
+            size="xs"
+            variant="default"
+            component={Link}
+            to={workbenchLink(filters)}
+            title="These filters as a KQL query in the hunting workbench"
+            data-testid="events-open-workbench"
+          >
+            Open in workbench
+          </Button>
           <Button
             size="xs"
             variant="default"

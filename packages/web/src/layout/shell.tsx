@@ -11,6 +11,7 @@ import type { LiveStatus } from "../live/live-socket.js";
 const NAV = [
   { to: "/", label: "Dashboard", testId: "nav-dashboard", exact: true },
   { to: "/events", label: "Events", testId: "nav-events", exact: false },
+  { to: "/hunt", label: "Hunt", testId: "nav-hunt", exact: false },
   { to: "/alerts", label: "Alerts", testId: "nav-alerts", exact: false },
   { to: "/sites", label: "Sites", testId: "nav-sites", exact: false },
   { to: "/bans", label: "Bans", testId: "nav-bans", exact: false },
