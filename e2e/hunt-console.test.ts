@@ -33,13 +33,13 @@ function dropLine(src: string, i: number): string {
 }
 
 /** Replaces the editor's text by typing, as a person would (completion pops up on the way). */
-async function typeQuery(page: Page, text: string): Promise<void> {
+async function typeQuery(page: Page, text: string, closeCompletion = true): Promise<void> {
   const input = page.locator(`${tid("hunt-editor")} .cm-content`);
   await input.click();
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.press("Delete");
   await page.keyboard.type(text);
-  await page.keyboard.press("Escape");
+  if (closeCompletion) await page.keyboard.press("Escape");
 }
 
 async function editorText(page: Page): Promise<string> {
@@ -94,6 +94,18 @@ describe.skipIf(!hasChromium)("the hunting workbench", () => {
     await page.locator(tid("nav-hunt")).click();
     await page.waitForURL(/\/hunt/);
     await page.locator(`${tid("hunt-editor")} .cm-content`).waitFor();
+    // Completion from the server's schema: operators after a pipe, the table's columns in a clause.
+    await typeQuery(page, "Events | summ", false);
+    const popup = page.locator(`${tid("hunt-editor")} .cm-tooltip-autocomplete`);
+    await expect(textOf(popup.locator("li").first())).resolves.toBe("summarize");
+    // CodeMirror ignores Enter for 75 ms after the list opens (interactionDelay), so a fast typist's
+    // newline is not taken as a pick; a person pauses longer than this.
+    await page.waitForTimeout(200);
+    await page.keyboard.press("Enter");
+    await page.keyboard.type(" count() by geo_");
+    await waitUntil("column completion", async () => (await textOf(popup)).includes("geo_country"));
+    await page.keyboard.press("Escape");
+    expect(await editorText(page)).toBe("Events | summarize count() by geo_");
     await typeQuery(page, TOP_TWO);
     expect(await editorText(page)).toBe(TOP_TWO);
     await page.keyboard.press("ControlOrMeta+Enter");
