@@ -180,6 +180,23 @@ describe("scenario API", () => {
     while (!store.get("vpn-from-dir") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(store.get("vpn-from-dir")).toMatchObject({ origin: "dir:vpn.yaml", action_type: "alert" });
     expect(engine.scenarios().map((s) => s.name)).toContain("vpn-from-dir");
+
+    // A bad edit (a regex that could backtrack catastrophically) is refused with file, line and
+    // construct, and the last good version keeps running. (A function replacement: `$'` in a
+    // replacement string means "the text after the match".)
+    writeFileSync(
+      join(extraDir, "vpn.yaml"),
+      VPN.replace("vpn-spray", "vpn-from-dir").replace(
+        "{ log_type: VPN }",
+        () => "{ log_type: VPN, url: { regex: '(a+)+$' } }",
+      ),
+    );
+    const until = Date.now() + 3000;
+    const refused = () => store.fileErrors().find((e) => e.file === join(extraDir, "vpn.yaml"));
+    while (!refused() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(refused()?.message).toMatch(/vpn\.yaml:\d+: detection\.filter\.url\.regex: .*nests quantifiers/);
+    expect(refused()?.message).toContain("previous version of 'vpn-from-dir' keeps running");
+    expect(engine.scenarios().map((s) => s.name)).toContain("vpn-from-dir");
   });
 
   it("backtests stored events without acting", async () => {

@@ -1,4 +1,5 @@
 import { type FSWatcher, watch } from "node:fs";
+import { join } from "node:path";
 import type { Kysely } from "kysely";
 import type { StateDatabase } from "../storage/state-schema.js";
 import { formatDuration } from "./duration.js";
@@ -88,7 +89,22 @@ export async function createScenarioStore(opts: ScenarioStoreOptions) {
       if (!dir) continue;
       const loaded = await loadScenarioFolder(dir, kind);
       for (const s of loaded.scenarios) next.set(s.scenario.name, s);
-      errors.push(...loaded.errors);
+      for (const e of loaded.errors) {
+        // A file that loaded before and now fails (an edit with a typo, a refused regex) keeps its
+        // last good version running: a bad edit never silently removes a scenario.
+        const prev = [...files.values()].find(
+          (f) =>
+            f.scenario.origin === `${kind}:${f.file}` &&
+            e.file === (kind === "builtin" ? `scenarios/${f.file}` : join(dir, f.file)),
+        );
+        if (prev && !next.has(prev.scenario.name)) {
+          next.set(prev.scenario.name, prev);
+          errors.push({
+            ...e,
+            message: `${e.message}\n(the previous version of '${prev.scenario.name}' keeps running)`,
+          });
+        } else errors.push(e);
+      }
     }
     for (const e of errors) opts.log?.warn({ file: e.file }, e.message);
     files = next;
