@@ -4,8 +4,8 @@ import { Fragment, useState } from "react";
 import { useApi } from "../auth/auth-context.js";
 import { ClientTag } from "../components/client-tag.js";
 import { QueryTable, type TableQuery } from "../components/query-table.js";
-import { ConfirmButton } from "../components/row-actions.js";
 import { formatTime } from "../format.js";
+import { CheckDeleteActions } from "./check-delete-actions.js";
 import type { DomainCheck, PostureIssue, VigimailDomain } from "./vigimail-types.js";
 
 const FAILED_LOOKUPS = new Set(["timeout", "servfail", "refused", "error"]);
@@ -198,29 +198,14 @@ export function DomainTable(p: { query: TableQuery<VigimailDomain>; canAct: bool
               </Table.Td>
               <Table.Td className="num">{d.last_check_at ? formatTime(d.last_check_at) : "never"}</Table.Td>
               <Table.Td ta="right">
-                <Group gap={4} justify="flex-end" wrap="nowrap">
-                  {p.canAct && (
-                    <Button
-                      size="compact-xs"
-                      variant="light"
-                      loading={check.isPending && check.variables === d.domain}
-                      onClick={() => check.mutate(d.domain)}
-                      data-testid="domain-check"
-                    >
-                      Check
-                    </Button>
-                  )}
-                  {p.canAct && (
-                    <ConfirmButton
-                      confirm={`Stop monitoring ${d.domain}? Its check history is deleted.`}
-                      onConfirm={() => remove.mutate(d.domain)}
-                      loading={remove.isPending && remove.variables === d.domain}
-                      testId="domain-delete"
-                    >
-                      Delete
-                    </ConfirmButton>
-                  )}
-                </Group>
+                <CheckDeleteActions
+                  item={d.domain}
+                  canAct={p.canAct}
+                  check={check}
+                  remove={remove}
+                  confirm={`Stop monitoring ${d.domain}? Its check history is deleted.`}
+                  testPrefix="domain"
+                />
               </Table.Td>
             </Table.Tr>
             {open === d.domain && d.check && (

@@ -6,8 +6,8 @@ import { useApi } from "../auth/auth-context.js";
 import { ClientTag } from "../components/client-tag.js";
 import { ErrorNote, Loading } from "../components/query-state.js";
 import { QueryTable, type TableQuery } from "../components/query-table.js";
-import { ConfirmButton } from "../components/row-actions.js";
 import { formatTime } from "../format.js";
+import { CheckDeleteActions } from "./check-delete-actions.js";
 import type { Leaks, Mailbox } from "./vigimail-types.js";
 
 /** HIBP descriptions are HTML: shown as plain text, never injected. */
@@ -155,29 +155,14 @@ export function MailboxTable(p: { query: TableQuery<Mailbox>; canAct: boolean; s
               </Table.Td>
               <Table.Td className="num">{m.last_check_at ? formatTime(m.last_check_at) : "never"}</Table.Td>
               <Table.Td ta="right">
-                <Group gap={4} justify="flex-end" wrap="nowrap">
-                  {p.canAct && (
-                    <Button
-                      size="compact-xs"
-                      variant="light"
-                      loading={check.isPending && check.variables === m.email}
-                      onClick={() => check.mutate(m.email)}
-                      data-testid="mailbox-check"
-                    >
-                      Check
-                    </Button>
-                  )}
-                  {p.canAct && (
-                    <ConfirmButton
-                      confirm={`Stop monitoring ${m.email}? Its stored breaches are deleted.`}
-                      onConfirm={() => remove.mutate(m.email)}
-                      loading={remove.isPending && remove.variables === m.email}
-                      testId="mailbox-delete"
-                    >
-                      Delete
-                    </ConfirmButton>
-                  )}
-                </Group>
+                <CheckDeleteActions
+                  item={m.email}
+                  canAct={p.canAct}
+                  check={check}
+                  remove={remove}
+                  confirm={`Stop monitoring ${m.email}? Its stored breaches are deleted.`}
+                  testPrefix="mailbox"
+                />
               </Table.Td>
             </Table.Tr>
           ))
