@@ -140,7 +140,7 @@ export async function startFakeClickHouse({
   async function execute(
     url: URL,
     body: Buffer,
-  ): Promise<{ data: Uint8Array; format: string; rows: number }> {
+  ): Promise<{ data: Uint8Array; format: string; rows: number; bytes?: number }> {
     await applySettings(url);
     const database = url.searchParams.get("database") ?? "default";
     await useDatabase(database);
@@ -169,6 +169,25 @@ export async function startFakeClickHouse({
       params[key] = parseParamValue(raw, types.get(key) ?? "String");
     }
     const format = FORMAT_CLAUSE.exec(sql)?.[1] ?? url.searchParams.get("default_format") ?? "TabSeparated";
+    // chDB's rowsRead counts the rows returned, while a server's summary header says what the query
+    // read. JSONCompact's statistics block carries that, so JSONCompactEachRow (the workbench's
+    // format) is run as JSONCompact and its rows written out one per line, as the server would.
+    if (format === "JSONCompactEachRow") {
+      const whole = await session.queryBindAsync(sql.replace(FORMAT_CLAUSE, ""), params, {
+        format: "JSONCompact",
+      });
+      const doc = JSON.parse(Buffer.from(whole.bytes()).toString("utf8")) as {
+        data: unknown[];
+        statistics?: { rows_read?: number; bytes_read?: number };
+      };
+      const lines = doc.data.map((row) => `${JSON.stringify(row)}\n`).join("");
+      return {
+        data: new TextEncoder().encode(lines),
+        format,
+        rows: doc.statistics?.rows_read ?? doc.data.length,
+        bytes: doc.statistics?.bytes_read ?? 0,
+      };
+    }
     const result = await session.queryBindAsync(sql, params, { format });
     return { data: result.bytes(), format, rows: result.rowsRead };
   }
@@ -185,7 +204,14 @@ export async function startFakeClickHouse({
     const queryId = url.searchParams.get("query_id") ?? crypto.randomUUID();
     try {
       const body = await readBody(req);
-      const out = await exclusive(() => execute(url, body));
+      const out = await exclusive(() =>
+        execute(url, body).catch(async (err: unknown) => {
+          // libchdb hands what a failed query had already output to the next query on the session
+          // (a ClickHouse server has no such leak): a throw-away query takes it.
+          await session.queryBindAsync("SELECT 1", {}, { format: "TabSeparated" }).catch(() => undefined);
+          throw err;
+        }),
+      );
       const gzip =
         url.searchParams.get("enable_http_compression") === "1" &&
         /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
@@ -194,7 +220,11 @@ export async function startFakeClickHouse({
         "Content-Type": "text/plain; charset=UTF-8",
         "X-ClickHouse-Query-Id": queryId,
         "X-ClickHouse-Format": out.format,
-        "X-ClickHouse-Summary": JSON.stringify({ read_rows: String(out.rows), written_rows: "0" }),
+        "X-ClickHouse-Summary": JSON.stringify({
+          read_rows: String(out.rows),
+          read_bytes: String(out.bytes ?? 0),
+          written_rows: "0",
+        }),
         ...(gzip ? { "Content-Encoding": "gzip" } : {}),
       });
       res.end(payload);
