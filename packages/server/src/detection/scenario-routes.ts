@@ -7,6 +7,7 @@ import type { EventStore } from "../storage/event-store.js";
 import { BACKTEST_MAX_EVENTS, runBacktest } from "./backtest.js";
 import { type ScenarioStore, ScenarioStoreError } from "./scenario-store.js";
 import { parseScenarioYaml, ScenarioYamlError } from "./scenario-yaml.js";
+import { sigmaImportRoute } from "./sigma/sigma-route.js";
 import type { Scenario } from "./types.js";
 
 /**
@@ -85,6 +86,8 @@ export function scenarioRoutes(deps: ScenarioRoutesDeps): HttpFeature {
         }
       },
     );
+
+    sigmaImportRoute(app, store, actorOf);
 
     app.put(
       "/api/v1/scenarios/:name",
