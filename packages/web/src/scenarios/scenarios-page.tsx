@@ -10,6 +10,7 @@ import { usePageTitle } from "../layout/use-page-title.js";
 import { type EditTarget, ScenarioEditor } from "./scenario-editor.js";
 import { useScenarioActions, useScenarios } from "./scenario-queries.js";
 import { NEW_SCENARIO_YAML, setEnabledInYaml } from "./scenario-yaml.js";
+import { SigmaImport } from "./sigma-import.js";
 
 function thresholdText(s: ScenarioItem): string {
   const what = s.distinct ? `distinct ${s.distinct}` : "events";
@@ -26,6 +27,7 @@ export function ScenariosPage() {
   const scenarios = useScenarios();
   const { save, remove } = useScenarioActions();
   const [editing, setEditing] = useState<EditTarget | null>(null);
+  const [importing, setImporting] = useState(false);
 
   const toggle = (s: ScenarioItem, enabled: boolean) =>
     save.mutate({ name: s.name, yaml: setEnabledInYaml(s.yaml, enabled) });
@@ -35,13 +37,18 @@ export function ScenariosPage() {
       <Group justify="space-between">
         <Title order={3}>Scenarios</Title>
         {isAdmin && (
-          <Button
-            size="xs"
-            onClick={() => setEditing({ name: null, yaml: NEW_SCENARIO_YAML })}
-            data-testid="scenario-new"
-          >
-            New scenario
-          </Button>
+          <Group gap="xs">
+            <Button size="xs" variant="default" onClick={() => setImporting(true)} data-testid="sigma-import">
+              Import Sigma
+            </Button>
+            <Button
+              size="xs"
+              onClick={() => setEditing({ name: null, yaml: NEW_SCENARIO_YAML })}
+              data-testid="scenario-new"
+            >
+              New scenario
+            </Button>
+          </Group>
         )}
       </Group>
       <Text size="sm" c="dimmed">
@@ -143,6 +150,7 @@ export function ScenariosPage() {
         </Table>
       )}
       <ScenarioEditor target={editing} canEdit={isAdmin} canTest={canTest} onClose={() => setEditing(null)} />
+      <SigmaImport opened={importing} onClose={() => setImporting(false)} />
     </Stack>
   );
 }
