@@ -147,6 +147,23 @@ export function createTenancyRepo(db: Kysely<StateDatabase>) {
             .where("client", "=", name)
             .executeTakeFirst(),
         ),
+        // Vigimail's rows would go with the client (cascade): they are named first, like the rest.
+        counted(
+          "Vigimail domains",
+          db
+            .selectFrom("vigimail_domains")
+            .select(sql<number>`count(*)::int`.as("n"))
+            .where("client", "=", name)
+            .executeTakeFirst(),
+        ),
+        counted(
+          "Vigimail mailboxes",
+          db
+            .selectFrom("vigimail_mailboxes")
+            .select(sql<number>`count(*)::int`.as("n"))
+            .where("client", "=", name)
+            .executeTakeFirst(),
+        ),
       ]);
     },
 

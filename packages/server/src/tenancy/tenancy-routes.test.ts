@@ -84,6 +84,20 @@ describe("clients and sites", () => {
     expect((await call("DELETE", "/api/v1/sites/initech-empty")).status).toBe(204);
   });
 
+  it("names a client's Vigimail domains before deleting the client, then deletes it once they are gone", async () => {
+    expect((await call("POST", "/api/v1/clients", { name: "umbrella" })).status).toBe(201);
+    const added = await call("POST", "/api/v1/vigimail/domains", {
+      domain: "umbrella.example",
+      client: "umbrella",
+    });
+    expect(added.status, added.text).toBe(201);
+    const refused = await call("DELETE", "/api/v1/clients/umbrella");
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain("1 Vigimail domains");
+    expect((await call("DELETE", "/api/v1/vigimail/domains/umbrella.example")).status).toBe(204);
+    expect((await call("DELETE", "/api/v1/clients/umbrella")).status).toBe(204);
+  });
+
   it("keeps clients and site writes to operator admins; a client's user reads its own sites only", async () => {
     await call("POST", "/api/v1/users", {
       username: "initrode-admin",
