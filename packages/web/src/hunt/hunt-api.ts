@@ -1,5 +1,6 @@
 /** The workbench's API: types of `/api/v1/search/*` (search-schemas.ts) and their TanStack hooks. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HistoryEntry, SavedSearch } from "../../../server/src/search/saved-searches.js";
 import { useApi } from "../auth/auth-context.js";
 import type { ResultColumn } from "./export.js";
 
@@ -24,22 +25,9 @@ export interface KqlRequest {
   limit: number;
 }
 
-export interface SavedQuery {
-  id: string;
-  name: string;
-  query: string;
-  description: string;
-  created_at: string;
-}
-
-export interface HistoryEntry {
-  id: string;
-  query: string;
-  ran_at: string;
-  ok: boolean;
-  row_count: number | null;
-  elapsed_ms: number | null;
-}
+/** The server's own shapes of a saved query and a history row, not copies. */
+export type { HistoryEntry };
+export type SavedQuery = SavedSearch;
 
 export interface Template {
   id: string;
